@@ -1,0 +1,68 @@
+import type { HeapMemory } from './memory.js';
+
+/**
+ * The C-style allocator every heap in this package offers. Addresses are
+ * numbers; 0 is NULL. In linear mode an address is a byte offset into
+ * `memory`; in recorded mode it is the address the real process used.
+ */
+export interface Allocator {
+  /** `size` bytes, uninitialised; 0 when no memory can be had. */
+  malloc(size: number): number;
+  /** `nelem * elsize` zeroed bytes; 0 when none can be had. */
+  calloc(nelem: number, elsize: number): number;
+  /** Resize; may move (copying the bytes). `realloc(0, n)` is `malloc(n)`. */
+  realloc(address: number, size: number): number;
+  /** Releases a block; `free(0)` does nothing. */
+  free(address: number): void;
+}
+
+/**
+ * Where arenas come from (CPython's `PyObject_SetArenaAllocator` table).
+ * Arenas are `geometry.arenaSize` bytes; the allocator asks for one only
+ * when no arena has an available pool.
+ */
+export interface ArenaSource {
+  /** The bytes arenas live in. */
+  readonly memory: HeapMemory;
+  /** Gets an arena; returns its address, or -1 when none can be had. */
+  allocArena(size: number): number;
+  /** Offset into `memory` of the first byte of the live arena at `address`. */
+  offsetOf(address: number): number;
+  /** Returns an arena. */
+  freeArena(address: number, size: number): void;
+}
+
+/**
+ * Where requests pymalloc declines go (CPython's RAW domain, libc): size 0,
+ * sizes above the threshold, and reallocs of addresses it does not own.
+ */
+export interface FallbackAllocator {
+  malloc(size: number): number;
+  calloc(size: number): number;
+  realloc(address: number, size: number): number;
+  free(address: number): void;
+}
+
+/** Which allocator served a request. */
+export const enum Route {
+  Pymalloc = 0,
+  Fallback = 1,
+}
+
+/**
+ * Observer of allocator events. Every callback is optional; with no observer
+ * set the allocator pays one null check per call. `pool` is a pool's address.
+ */
+export interface PymallocObserver {
+  arenaAlloc?(address: number, slot: number, pools: number): void;
+  arenaFree?(address: number, slot: number): void;
+  /** A carved or re-classed pool was initialised for class `szidx`. */
+  poolInit?(pool: number, szidx: number): void;
+  /** An empty pool was taken again for the class it last served (no re-init). */
+  poolReuse?(pool: number, szidx: number): void;
+  poolFull?(pool: number, szidx: number): void;
+  poolEmpty?(pool: number, szidx: number): void;
+  blockAlloc?(address: number, size: number, route: Route): void;
+  blockFree?(address: number, route: Route): void;
+  blockRealloc?(oldAddress: number, newAddress: number, size: number, route: Route): void;
+}
