@@ -37,17 +37,23 @@ export interface ArenaSource {
  * sizes above the threshold, and reallocs of addresses it does not own.
  */
 export interface FallbackAllocator {
+  /**
+   * Set when the fallback's addresses are offsets into this same memory (the
+   * linear heap); pymalloc then copies bytes across on realloc.
+   */
+  readonly memory?: HeapMemory;
   malloc(size: number): number;
   calloc(size: number): number;
   realloc(address: number, size: number): number;
   free(address: number): void;
 }
 
-/** Which allocator served a request. */
-export const enum Route {
-  Pymalloc = 0,
-  Fallback = 1,
-}
+/** Which allocator served a request: {@link ROUTE_PYMALLOC} or {@link ROUTE_FALLBACK}. */
+export type Route = 0 | 1;
+/** The request was served by pymalloc (a block in a pool). */
+export const ROUTE_PYMALLOC = 0;
+/** The request was declined by pymalloc and served by the fallback (libc's role). */
+export const ROUTE_FALLBACK = 1;
 
 /**
  * Observer of allocator events. Every callback is optional; with no observer

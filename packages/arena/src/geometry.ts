@@ -114,8 +114,8 @@ export function resolveGeometry(g: PresetName | GeometryOpts | Geometry = 'cpyth
   if (!Number.isSafeInteger(poolOverhead) || poolOverhead < 48 || poolOverhead % alignment !== 0) {
     throw new GeometryError(`poolOverhead must be at least 48 (the pool header) and a multiple of alignment (${alignment}), got ${String(poolOverhead)}`);
   }
-  if (poolOverhead + threshold > poolSize) {
-    throw new GeometryError(`a pool of ${poolSize} bytes cannot hold its ${poolOverhead}-byte header and one ${threshold}-byte block`);
+  if (poolOverhead + 2 * threshold > poolSize) {
+    throw new GeometryError(`a pool of ${poolSize} bytes cannot hold its ${poolOverhead}-byte header and two ${threshold}-byte blocks`);
   }
   if (arenaSize / poolSize < 2) {
     throw new GeometryError(`an arena must hold at least 2 pools (arenaSize ${arenaSize}, poolSize ${poolSize})`);

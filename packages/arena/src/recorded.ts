@@ -1,0 +1,129 @@
+import type { ArenaSource, FallbackAllocator } from './api.js';
+import { PymemArenaError, hex } from './errors.js';
+import type { Geometry, GeometryOpts, PresetName } from './geometry.js';
+import { resolveGeometry } from './geometry.js';
+import { HeapMemory } from './memory.js';
+import { Pymalloc } from './pymalloc.js';
+
+/**
+ * An arena source for replaying a capture: it hands out the arena bases
+ * read from the capture, in order. The replayer {@link offer}s the base of
+ * each arena allocation it reads; the next arena pymalloc asks for gets it.
+ *
+ * Arena bytes live in a shadow memory: each live arena is mapped to a region
+ * of its own that keeps the base's offset within a pool, so pool headers and
+ * free lists sit where CPython's do relative to pool boundaries. Regions are
+ * reused LIFO, so the shadow grows with the most arenas live at once.
+ */
+export class RecordedArenaSource implements ArenaSource {
+  readonly memory: HeapMemory;
+  private pending: number[] = [];
+  private readonly regions = new Map<number, number>();
+  private freeRegions: number[] = [];
+  private nextRegion = 0;
+  private readonly stride: number;
+  private readonly poolSize: number;
+
+  constructor(geometry: Geometry) {
+    this.poolSize = geometry.poolSize;
+    this.stride = geometry.arenaSize + geometry.poolSize;
+    this.memory = new HeapMemory(this.stride * 2, { maxBytes: 2 ** 32 });
+  }
+
+  /** Queues `base` as the address of the next arena pymalloc allocates. */
+  offer(base: number): void {
+    this.pending.push(base);
+  }
+
+  /** Drops offered bases nobody took (arena allocations that were not pymalloc's). */
+  clearOffers(): void {
+    this.pending.length = 0;
+  }
+
+  /** Number of offered bases not yet taken. */
+  get offered(): number {
+    return this.pending.length;
+  }
+
+  allocArena(size: number): number {
+    const base = this.pending.shift();
+    if (base === undefined) return -1;
+    if (this.regions.has(base)) {
+      throw new PymemArenaError('E_ARENA', `arena base ${hex(base)} offered while an arena at that address is live`);
+    }
+    let region = this.freeRegions.pop();
+    if (region === undefined) region = this.nextRegion++;
+    const start = this.poolSize + region * this.stride + (base % this.poolSize);
+    this.memory.ensure(start + size);
+    this.regions.set(base, region);
+    return base;
+  }
+
+  offsetOf(address: number): number {
+    const region = this.regions.get(address);
+    if (region === undefined) throw new PymemArenaError('E_ARENA', `no live arena at ${hex(address)}`);
+    return this.poolSize + region * this.stride + (address % this.poolSize);
+  }
+
+  freeArena(address: number): void {
+    const region = this.regions.get(address);
+    if (region === undefined) throw new PymemArenaError('E_ARENA', `no live arena at ${hex(address)}`);
+    this.regions.delete(address);
+    this.freeRegions.push(region);
+  }
+}
+
+/**
+ * The fallback (libc) of a replay: it returns the address the capture
+ * recorded for the request being replayed, set with {@link expect}. Its
+ * blocks have no bytes.
+ */
+export class RecordedFallback implements FallbackAllocator {
+  private next = 0;
+  /** Requests it has served. */
+  served = 0;
+
+  /** The address the next fallback malloc, calloc or realloc returns. */
+  expect(address: number): void {
+    this.next = address;
+  }
+
+  malloc(): number {
+    this.served++;
+    return this.next;
+  }
+
+  calloc(): number {
+    this.served++;
+    return this.next;
+  }
+
+  realloc(): number {
+    this.served++;
+    return this.next;
+  }
+
+  free(): void {
+    // libc frees have no effect on pymalloc's state.
+  }
+}
+
+/** A pymalloc wired for replaying a capture. */
+export interface RecordedHeap {
+  readonly heap: Pymalloc;
+  readonly source: RecordedArenaSource;
+  readonly fallback: RecordedFallback;
+}
+
+/**
+ * Builds a {@link Pymalloc} that replays a capture: arena bases come from
+ * {@link RecordedArenaSource.offer}, fallback addresses from
+ * {@link RecordedFallback.expect}.
+ */
+export function createRecordedHeap(geometry: PresetName | GeometryOpts | Geometry = 'cpython-3.11'): RecordedHeap {
+  const g = resolveGeometry(geometry);
+  const source = new RecordedArenaSource(g);
+  const fallback = new RecordedFallback();
+  const heap = new Pymalloc({ geometry: g, source, fallback });
+  return { heap, source, fallback };
+}
