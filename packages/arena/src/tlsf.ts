@@ -71,6 +71,11 @@ function sizeOf(w0: number): number {
   return w0 - (w0 & FLAG_MASK);
 }
 
+/** Bytes from `a` to the first aligned address that leaves room for a free block before it (0 if `a` is aligned). */
+function alignGap(a: number, alignment: number): number {
+  return a % alignment === 0 ? 0 : Math.ceil((a + TLSF_MIN_BLOCK) / alignment) * alignment - a;
+}
+
 function lowBit(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
@@ -156,16 +161,19 @@ export class Tlsf implements FallbackAllocator {
     if (alignment <= TLSF_GRANULE) return this.malloc(size);
     const need = blockSize(size);
     if (need < 0) return 0;
-    // A leading gap must be a whole free block (>= 32 bytes): at most alignment + 16.
-    const b = this.take(need + alignment + TLSF_HEADER, true);
+    // Heads of the bins between the request and the worst case first (a
+    // freed arena is reused in place), else any block with room for the
+    // largest leading gap (a whole free block: at most alignment + 16).
+    let b = this.alignedHead(need, alignment);
+    if (b === 0) b = this.take(need + alignment + TLSF_HEADER, true);
     if (b === 0) return 0;
     const a = b + TLSF_HEADER;
-    if (a % alignment === 0) {
+    const gap = alignGap(a, alignment);
+    if (gap === 0) {
       this.use(b, need);
       return a;
     }
-    const a2 = Math.ceil((a + TLSF_MIN_BLOCK) / alignment) * alignment;
-    const gap = a2 - a;
+    const a2 = a + gap;
     const b2 = b + gap;
     const w = this.memory.u32;
     const w0 = w[b >>> 2]!;
@@ -357,15 +365,40 @@ export class Tlsf implements FallbackAllocator {
   }
 
   private find(bin: number): number {
+    const found = this.nextBin(bin);
+    return found < 0 ? 0 : this.heads[found]!;
+  }
+
+  /** First non-empty bin at or above `bin`, or -1. */
+  private nextBin(bin: number): number {
     let fl = bin >>> SL_LOG2;
     let m = this.slMap[fl]! & (~0 << (bin & 31));
     if (m === 0) {
-      const f = this.flMap & (~0 << (fl + 1));
-      if (f === 0) return 0;
+      const f = fl + 1 < FL_COUNT ? this.flMap & (~0 << (fl + 1)) : 0;
+      if (f === 0) return -1;
       fl = lowBit(f);
       m = this.slMap[fl]!;
     }
-    return this.heads[(fl << SL_LOG2) | lowBit(m)]!;
+    return (fl << SL_LOG2) | lowBit(m);
+  }
+
+  /**
+   * Checks the head of each non-empty bin from the request's own bin up to
+   * the worst-case bin for one that holds an aligned block of `need` bytes;
+   * unlinks and returns it, or 0. Bounded by the bin count, no list walks.
+   */
+  private alignedHead(need: number, alignment: number): number {
+    const w = this.memory.u32;
+    const hi = binOf(searchSize(need + alignment + TLSF_HEADER));
+    for (let bin = this.nextBin(binOf(need)); bin >= 0 && bin < hi; bin = bin + 1 < BIN_COUNT ? this.nextBin(bin + 1) : -1) {
+      const h = this.heads[bin]!;
+      const size = sizeOf(w[h >>> 2]!);
+      if (size - alignGap(h + TLSF_HEADER, alignment) >= need) {
+        this.unlink(h, size);
+        return h;
+      }
+    }
+    return 0;
   }
 
   /** Marks the unlinked free block `b` used, splitting off a free tail beyond `need`. */
