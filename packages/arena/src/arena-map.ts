@@ -20,7 +20,7 @@ export class ArenaMap {
     this.mask = capacity - 1;
   }
 
-  /** Slot stored under ideal index `key`, or -1. */
+  /** Slot stored under ideal index `key` (a non-negative integer; -1 marks empty cells), or -1. */
   get(key: number): number {
     const keys = this.keys;
     const mask = this.mask;

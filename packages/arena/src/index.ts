@@ -1,1 +1,25 @@
-export const VERSION = '0.0.0';
+export type { Allocator, ArenaSource, FallbackAllocator, PymallocObserver, Route } from './api.js';
+export { ROUTE_FALLBACK, ROUTE_PYMALLOC } from './api.js';
+export { checkHeap } from './check.js';
+export { GeometryError, HeapCorruptionError, InvalidAddressError, OutOfMemoryError, PymemArenaError, hex } from './errors.js';
+export type { Geometry, GeometryOpts, PresetName } from './geometry.js';
+export { PRESETS, blocksPerPool, classToSize, resolveGeometry, sizeToClass } from './geometry.js';
+export {
+  DUMMY_SIZE_IDX,
+  POOL_ARENAINDEX,
+  POOL_COUNT,
+  POOL_FREEBLOCK,
+  POOL_MAXNEXTOFFSET,
+  POOL_NEXT,
+  POOL_NEXTOFFSET,
+  POOL_PREV,
+  POOL_SZIDX,
+} from './layout.js';
+export type { HeapMemoryOpts, MemoryBacking } from './memory.js';
+export { HeapMemory } from './memory.js';
+export type { PymallocOpts } from './pymalloc.js';
+export { Pymalloc } from './pymalloc.js';
+export type { RecordedHeap } from './recorded.js';
+export { RecordedArenaSource, RecordedFallback, createRecordedHeap } from './recorded.js';
+export type { ArenaMapStats, ClassStats, PymallocStats } from './stats.js';
+export { commas, formatStats } from './stats.js';

@@ -1,6 +1,7 @@
 import type { Allocator, ArenaSource, FallbackAllocator, PymallocObserver } from './api.js';
 import { ROUTE_FALLBACK, ROUTE_PYMALLOC } from './api.js';
 import { ArenaMap } from './arena-map.js';
+import { checkHeap } from './check.js';
 import { PymemArenaError } from './errors.js';
 import type { Geometry, GeometryOpts, PresetName } from './geometry.js';
 import { resolveGeometry } from './geometry.js';
@@ -241,8 +242,10 @@ export class Pymalloc implements Allocator {
   slotOf(address: number): number {
     const size = this.arenaSize;
     const ideal = Math.floor(address / size);
+    if (!(ideal >= 0)) return NONE;
     let s = this.arenaMap.get(ideal);
     if (s !== NONE && address >= this.aAddress[s]!) return s;
+    if (ideal < 1) return NONE;
     s = this.arenaMap.get(ideal - 1);
     if (s !== NONE && address < this.aAddress[s]! + size) return s;
     return NONE;
@@ -573,6 +576,14 @@ export class Pymalloc implements Allocator {
    */
   debugMallocStats(): string {
     return formatStats(collectStats(this), this.geometry);
+  }
+
+  /**
+   * Verifies every invariant (see {@link checkHeap}).
+   * @throws {@link HeapCorruptionError} naming the first broken one.
+   */
+  check(): void {
+    checkHeap(this);
   }
 
   /** @internal the 32-bit view of the arena memory (pool headers, free lists). */
