@@ -21,5 +21,5 @@ export type { PymallocOpts } from './pymalloc.js';
 export { Pymalloc } from './pymalloc.js';
 export type { RecordedHeap } from './recorded.js';
 export { RecordedArenaSource, RecordedFallback, createRecordedHeap } from './recorded.js';
-export type { ArenaMapStats, ClassStats, PymallocStats } from './stats.js';
-export { commas, formatStats } from './stats.js';
+export type { ArenaInfo, ArenaMapStats, ClassStats, PymallocStats } from './stats.js';
+export { collectArenas, collectStats, commas, formatStats } from './stats.js';

@@ -18,8 +18,8 @@ import {
   POOL_SZIDX,
 } from './layout.js';
 import type { HeapMemory } from './memory.js';
-import type { PymallocStats } from './stats.js';
-import { collectStats, formatStats } from './stats.js';
+import type { ArenaInfo, PymallocStats } from './stats.js';
+import { collectArenas, collectStats, formatStats } from './stats.js';
 
 /** Options of {@link Pymalloc}. */
 export interface PymallocOpts {
@@ -568,6 +568,11 @@ export class Pymalloc implements Allocator {
   /** Structured statistics: the numbers behind {@link debugMallocStats}. */
   stats(): PymallocStats {
     return collectStats(this);
+  }
+
+  /** Every live arena with the pools and blocks that keep it alive. */
+  arenas(): ArenaInfo[] {
+    return collectArenas(this);
   }
 
   /**

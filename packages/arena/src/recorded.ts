@@ -18,6 +18,8 @@ import { Pymalloc } from './pymalloc.js';
 export class RecordedArenaSource implements ArenaSource {
   readonly memory: HeapMemory;
   private pending: number[] = [];
+  /** Times an arena was asked for with none offered (the allocation then fell back). */
+  missed = 0;
   private readonly regions = new Map<number, number>();
   private freeRegions: number[] = [];
   private nextRegion = 0;
@@ -47,7 +49,10 @@ export class RecordedArenaSource implements ArenaSource {
 
   allocArena(size: number): number {
     const base = this.pending.shift();
-    if (base === undefined) return -1;
+    if (base === undefined) {
+      this.missed++;
+      return -1;
+    }
     if (this.regions.has(base)) {
       throw new PymemArenaError('E_ARENA', `arena base ${hex(base)} offered while an arena at that address is live`);
     }

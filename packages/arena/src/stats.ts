@@ -179,3 +179,46 @@ export function formatStats(s: PymallocStats, g: Geometry): string {
   }
   return out;
 }
+
+/** One live arena: what pins it. */
+export interface ArenaInfo {
+  /** Descriptor slot (`arenaindex` in its pool headers). */
+  readonly slot: number;
+  readonly address: number;
+  readonly totalPools: number;
+  /** Cached empty pools plus never-carved pools. */
+  readonly freePools: number;
+  /** Pools with blocks in use. */
+  readonly usedPools: number;
+  readonly blocksInUse: number;
+  readonly bytesInUse: number;
+  /** Blocks in use per size class (index = class). */
+  readonly classBlocks: readonly number[];
+}
+
+/** Every live arena in `usable_arenas`-independent slot order, with what it holds. */
+export function collectArenas(heap: Pymalloc): ArenaInfo[] {
+  const g = heap.geometry;
+  const words = heap.words;
+  const out: ArenaInfo[] = [];
+  for (let a = 0; a < heap.maxarenas; a++) {
+    const address = heap.aAddress[a]!;
+    if (address === 0) continue;
+    const classBlocks = new Array<number>(g.nClasses).fill(0);
+    let usedPools = 0;
+    let blocksInUse = 0;
+    let bytesInUse = 0;
+    const end = heap.aPoolAddress[a]!;
+    for (let pool = heap.aFirstPool[a]!; pool < end; pool += g.poolSize) {
+      const count = words[(pool >>> 2) + POOL_COUNT]!;
+      if (count === 0) continue;
+      const sz = words[(pool >>> 2) + POOL_SZIDX]!;
+      usedPools++;
+      blocksInUse += count;
+      bytesInUse += count * classToSize(g, sz);
+      classBlocks[sz]! += count;
+    }
+    out.push({ slot: a, address, totalPools: heap.aNtotalpools[a]!, freePools: heap.aNfreepools[a]!, usedPools, blocksInUse, bytesInUse, classBlocks });
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import { formatPyVersion } from '@pymem/trace';
+import type { RawHeader } from '@pymem/trace';
+import { inputError, openCapture, readStats } from '../capture-input.js';
+import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
+import type { Output } from '../output.js';
+import { n, percent, rate, style } from '../output.js';
+import type { VerifyReport } from '../verify.js';
+import { CaptureVerifier } from '../verify.js';
+
+/** Options of `pymem verify`. */
+export interface VerifyCommandOpts {
+  stats?: string;
+  json?: boolean;
+}
+
+/** Replays a capture and checks it; returns the report and the header read. */
+export async function runVerify(path: string, statsPath: string | undefined): Promise<{ report: VerifyReport; header: RawHeader | undefined }> {
+  const stats = statsPath === undefined ? [] : readStats(statsPath);
+  const reader = openCapture(path);
+  const verifier = new CaptureVerifier({ stats });
+  try {
+    for await (const batch of reader) verifier.feed(batch);
+  } catch (e) {
+    inputError(path, e);
+  }
+  const report = verifier.finish(reader.summary);
+  if (statsPath !== undefined && report.statsDumps < stats.length) {
+    report.mismatches++;
+    report.firstMismatch ??= {
+      kind: 'stats',
+      record: report.events,
+      message: `${stats.length - report.statsDumps} of ${stats.length} dumps in ${statsPath} name marks the capture does not have`,
+    };
+  }
+  return { report, header: reader.header };
+}
+
+/** Prints a verify report as text. */
+export function printVerify(o: Output, path: string, header: RawHeader | undefined, r: VerifyReport): void {
+  const ok = r.mismatches === 0;
+  const v = header === undefined ? '' : ` (CPython ${formatPyVersion(header.pyVersionHex)}, pid ${header.pid}${r.ended ? '' : ', no end record: the process died'})`;
+  o.out(`capture   ${path}${v}\n`);
+  o.out(`events    ${n(r.events)} replayed in ${r.seconds.toFixed(2)} s (${rate(r.eventsPerSecond)} events/s)\n`);
+  o.out(`results   ${n(r.results)} checked, ${n(r.matched)} matched (${percent(r.matched, r.results)}), ${n(r.libcRouted)} of them served by libc\n`);
+  o.out(`arenas    ${n(r.arenasAllocated)} allocated, ${n(r.arenasReleased)} released (${n(r.arenaReleasesMatched)} releases matched), highwater ${n(r.arenasHighwater)}\n`);
+  if (r.statsDumps > 0 || r.firstMismatch?.kind === 'stats') o.out(`stats     ${n(r.statsDumps)} dumps checked, ${n(r.statsMatched)} identical\n`);
+  if (ok) {
+    o.out(style(o.color, 'green', 'OK: every result, arena release and statistics dump matches the capture\n'));
+    return;
+  }
+  const m = r.firstMismatch!;
+  o.out(style(o.color, 'red', `MISMATCH: ${n(r.mismatches)} found; the first at record ${n(m.record)} (${m.kind}):\n`));
+  o.out(`  ${m.message}\n`);
+  if (m.line !== undefined) {
+    o.out(`  expected: ${JSON.stringify(m.expected)}\n`);
+    o.out(`  replayed: ${JSON.stringify(m.actual)}\n`);
+  }
+}
+
+/** `pymem verify CAPTURE [--stats FILE] [--json]`. */
+export async function verifyCommand(o: Output, path: string, opts: VerifyCommandOpts): Promise<number> {
+  const { report, header } = await runVerify(path, opts.stats);
+  if (opts.json === true) {
+    const { finalStats: _finalStats, ...rest } = report;
+    o.out(`${JSON.stringify({ capture: path, pyVersion: header === undefined ? null : formatPyVersion(header.pyVersionHex), ok: report.mismatches === 0, ...rest }, null, 2)}\n`);
+  } else {
+    printVerify(o, path, header, report);
+  }
+  return report.mismatches === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+}
