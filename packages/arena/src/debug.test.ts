@@ -77,6 +77,7 @@ describe('DebugAllocator: block layout', () => {
     expect(memory.u8[z + 64]).toBe(FORBIDDENBYTE);
     expect(debug.calloc(2 ** 40, 2 ** 40)).toBe(0);
     expect(debug.calloc(-1, 8)).toBe(0);
+    expect(debug.calloc(-2, -8)).toBe(0);
     debug.checkAll();
   });
 

@@ -144,7 +144,7 @@ export class DebugAllocator implements Allocator {
   /** `nelem * elsize` zeroed bytes; 0 when the product overflows or there is no memory. */
   calloc(nelem: number, elsize: number): number {
     const size = nelem * elsize;
-    if (!Number.isSafeInteger(size) || size < 0 || size > Number.MAX_SAFE_INTEGER - 64) return 0;
+    if (!(nelem >= 0 && elsize >= 0) || !Number.isSafeInteger(size) || size > Number.MAX_SAFE_INTEGER - 64) return 0;
     const q = this.inner.calloc(1, size + DEBUG_HEAD + DEBUG_TAIL);
     if (q === 0) return 0;
     this.adopt(q + DEBUG_HEAD, size);

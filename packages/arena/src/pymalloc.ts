@@ -108,6 +108,11 @@ export class Pymalloc implements Allocator {
   private readonly arenaSize: number;
   private readonly overhead: number;
   private readonly fallbackInMemory: boolean;
+  private readonly invArenaSize: number;
+  /** Slot of the last successful ownership lookup (never a released slot), or -1. */
+  private lastSlot = NONE;
+  /** Memory offset of the block the last pymallocAlloc returned. */
+  private lastOffset = 0;
 
   constructor(opts: PymallocOpts) {
     const g = resolveGeometry(opts.geometry);
@@ -125,6 +130,7 @@ export class Pymalloc implements Allocator {
     this.poolSize = g.poolSize;
     this.poolMask = g.poolSize - 1;
     this.arenaSize = g.arenaSize;
+    this.invArenaSize = 1 / g.arenaSize;
     this.overhead = g.poolOverhead;
     this.usedpools = new Uint32Array(g.nClasses);
     this.nfp2lasta = new Int32Array(g.maxPoolsInArena + 1).fill(NONE);
@@ -159,7 +165,7 @@ export class Pymalloc implements Allocator {
     let p = 0;
     if (size > 0 && size <= this.threshold) p = this.pymallocAlloc(size);
     if (p !== 0) {
-      const off = p - this.aDelta[this.slotOf(p)]!;
+      const off = this.lastOffset;
       this.u8.fill(0, off, off + size);
       if (this.observer !== undefined) this.observer.blockAlloc?.(p, size, ROUTE_PYMALLOC);
       return p;
@@ -241,13 +247,19 @@ export class Pymalloc implements Allocator {
   /** Descriptor slot of the live arena holding `address`, or -1. */
   slotOf(address: number): number {
     const size = this.arenaSize;
-    const ideal = Math.floor(address / size);
+    // Most lookups hit the arena of the previous one.
+    const c = this.lastSlot;
+    if (c !== NONE) {
+      const base = this.aAddress[c]!;
+      if (address >= base && address < base + size) return c;
+    }
+    const ideal = Math.floor(address * this.invArenaSize);
     if (!(ideal >= 0)) return NONE;
     let s = this.arenaMap.get(ideal);
-    if (s !== NONE && address >= this.aAddress[s]!) return s;
+    if (s !== NONE && address >= this.aAddress[s]!) return (this.lastSlot = s);
     if (ideal < 1) return NONE;
     s = this.arenaMap.get(ideal - 1);
-    if (s !== NONE && address < this.aAddress[s]! + size) return s;
+    if (s !== NONE && address < this.aAddress[s]! + size) return (this.lastSlot = s);
     return NONE;
   }
 
@@ -271,7 +283,7 @@ export class Pymalloc implements Allocator {
   private copyOut(from: number, to: number, n: number, route: 0 | 1): void {
     if (n === 0) return;
     if (route === ROUTE_PYMALLOC) {
-      const toOff = to - this.aDelta[this.slotOf(to)]!;
+      const toOff = this.lastOffset;
       this.u8.copyWithin(toOff, from, from + n);
     } else if (this.fallbackInMemory) {
       this.u8.copyWithin(to, from, from + n);
@@ -293,6 +305,7 @@ export class Pymalloc implements Allocator {
       } else {
         this.poolExtend(pool, idx);
       }
+      this.lastOffset = bp;
       return bp + this.aDelta[u32[h + POOL_ARENAINDEX]!]!;
     }
     return this.allocateFromNewPool(idx);
@@ -362,6 +375,7 @@ export class Pymalloc implements Allocator {
       const bp = u32[h + POOL_FREEBLOCK]!;
       u32[h + POOL_FREEBLOCK] = u32[bp >>> 2]!;
       if (this.observer !== undefined) this.observer.poolReuse?.(pool + delta, idx);
+      this.lastOffset = bp;
       return bp + delta;
     }
     const size = (idx + 1) << this.alignShift;
@@ -373,6 +387,7 @@ export class Pymalloc implements Allocator {
     u32[h + POOL_FREEBLOCK] = fb;
     u32[fb >>> 2] = 0;
     if (this.observer !== undefined) this.observer.poolInit?.(pool + delta, idx);
+    this.lastOffset = bp;
     return bp + delta;
   }
 
@@ -510,6 +525,7 @@ export class Pymalloc implements Allocator {
     this.unusedArenaObjects = a;
     this.arenaMap.delete(Math.floor(address / this.arenaSize));
     this.aAddress[a] = 0;
+    if (this.lastSlot === a) this.lastSlot = NONE;
     this.arenasCurrent--;
     this.source.freeArena(address, this.arenaSize);
     this.syncViews();

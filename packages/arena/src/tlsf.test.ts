@@ -253,6 +253,17 @@ describe('Tlsf: out of memory', () => {
     tlsf.check();
   });
 
+  it('takes in memory that someone else grew before growing it again', () => {
+    const { memory, tlsf } = heap(64 * KIB);
+    tlsf.malloc(1000);
+    memory.ensure(256 * KIB);
+    const a = tlsf.malloc(150 * KIB);
+    expect(a).toBe(1056);
+    expect(memory.byteLength).toBe(256 * KIB);
+    expect(tlsf.heapEnd).toBe(256 * KIB);
+    tlsf.check();
+  });
+
   it('a last block reallocs in place by growing the memory', () => {
     const { memory, tlsf } = heap(64 * KIB);
     tlsf.malloc(10);
