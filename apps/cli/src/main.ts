@@ -15,7 +15,8 @@ function program(o: Output, setCode: (c: number) => void): Command {
     .option('--debug', 'print stack traces of internal errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => o.out(s), writeErr: (s) => o.err(s) });
+    .configureOutput({ writeOut: (s) => o.out(s), writeErr: (s) => o.err(s) })
+    .configureHelp({ helpWidth: 80 });
 
   p.command('verify')
     .description('replay a raw capture (PYMTRC01, plain or gzip) through the pymalloc model and check every result, arena release and statistics dump')

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseStatsFile } from '@pymem/trace';
+import { describe, expect, it } from 'vitest';
+import { run } from './helpers.js';
+
+describe('pymem demo', () => {
+  it('replays the bundled capture, prints the real run\'s statistics and what pins each arena', async () => {
+    const r = await run('demo');
+    expect(r.code).toBe(0);
+    const stats = parseStatsFile(readFileSync(fileURLToPath(new URL('../assets/startup.stats.txt', import.meta.url)), 'utf8'));
+    expect(r.out).toContain(stats[0]!.pymalloc);
+    expect(r.out).toContain('results   82,356 checked, 82,356 matched (100.00 %)');
+    expect(r.out).toContain('40,480 bytes in 465 live blocks keep 3 arenas (3,145,728 bytes) mapped: 1.29 % of the arena memory holds data.');
+    expect(r.out).toMatch(/\n {3}3 {2}0x7f85cb49c000 +0\/64 .*\(empty: kept as the one spare arena\)\n/);
+  });
+
+  it('--json gives the report, the statistics and the arenas', async () => {
+    const r = await run('demo', '--json');
+    const j = JSON.parse(r.out) as { ok: boolean; arenas: { slot: number; blocksInUse: number }[]; stats: { arenasCurrent: number } };
+    expect(j.ok).toBe(true);
+    expect(j.stats.arenasCurrent).toBe(3);
+    expect(j.arenas.map((a) => [a.slot, a.blocksInUse])).toEqual([[0, 108], [1, 357], [3, 0]]);
+  });
+});
+
+describe('help', () => {
+  it('pymem --help', async () => {
+    const r = await run('--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatchSnapshot();
+  });
+
+  it('pymem verify --help', async () => {
+    const r = await run('verify', '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatchSnapshot();
+  });
+});
