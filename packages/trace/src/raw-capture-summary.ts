@@ -1,0 +1,13 @@
+import type { RawHeader } from './raw-header.js';
+
+/** What a decoder knows once a capture has been read to its end. */
+export interface RawCaptureSummary {
+  /** The capture's header. */
+  header: RawHeader;
+  /** Records decoded, the end record not counted (equals the end record's count when `ended`). */
+  records: number;
+  /** Whether the capture had its end record; `false` means the traced process died. */
+  ended: boolean;
+  /** Uncompressed bytes read, header included. */
+  byteLength: number;
+}
