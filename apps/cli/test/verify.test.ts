@@ -66,7 +66,7 @@ describe('pymem verify finds what differs', () => {
     writeFileSync(file, encodeRawCapture([{ op: OP_MALLOC, domain: 2, size: 24, result: BASE + 48 }]));
     const r = await run('verify', file, '--json');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out).firstMismatch).toMatchObject({ kind: 'arena-missing', record: 0 });
+    expect((JSON.parse(r.out) as { firstMismatch: unknown }).firstMismatch).toMatchObject({ kind: 'arena-missing', record: 0 });
   });
 
   it('names the first differing line of a statistics dump', async () => {
@@ -88,7 +88,7 @@ describe('pymem verify finds what differs', () => {
     writeFileSync(stats, '### MARK 2 other events=3\nSmall block threshold = 512, in 32 size classes.\n### END MARK 2\n');
     const r = await run('verify', file, '--stats', stats, '--json');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out).firstMismatch.message).toContain('1 of 1 dumps');
+    expect((JSON.parse(r.out) as { firstMismatch: { message: string } }).firstMismatch.message).toContain('1 of 1 dumps');
   });
 });
 

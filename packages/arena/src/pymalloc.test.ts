@@ -232,13 +232,13 @@ describe('realloc', () => {
   it('moves to a bigger class, copying the bytes', () => {
     const { heap } = heapWith([ALIGNED]);
     const p = heap.malloc(20);
-    const u8 = heap.heapMemory.u8;
+    const u8 = heap.memory.u8;
     const off = heap.offsetOf(p);
     u8.set([1, 2, 3, 4, 5], off);
     const q = heap.realloc(p, 100);
     expect(q).toBe(ALIGNED + POOL + 48);
     const qo = heap.offsetOf(q);
-    expect([...heap.heapMemory.u8.subarray(qo, qo + 5)]).toEqual([1, 2, 3, 4, 5]);
+    expect([...heap.memory.u8.subarray(qo, qo + 5)]).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('sends growth past the threshold and n == 0 to the fallback, freeing the block', () => {
@@ -268,12 +268,12 @@ describe('calloc and declined sizes', () => {
   it('zeroes a reused block', () => {
     const { heap } = heapWith([ALIGNED]);
     const p = heap.malloc(40);
-    heap.heapMemory.u8.fill(0xab, heap.offsetOf(p), heap.offsetOf(p) + 40);
+    heap.memory.u8.fill(0xab, heap.offsetOf(p), heap.offsetOf(p) + 40);
     heap.free(p);
     const q = heap.calloc(5, 8);
     expect(q).toBe(p);
     const o = heap.offsetOf(q);
-    expect([...heap.heapMemory.u8.subarray(o, o + 40)].every((b) => b === 0)).toBe(true);
+    expect([...heap.memory.u8.subarray(o, o + 40)].every((b) => b === 0)).toBe(true);
   });
 
   it('routes 0 bytes and sizes above 512 to the fallback', () => {

@@ -97,7 +97,7 @@ export class Pymalloc implements Allocator {
   /** @internal radix-tree bottom nodes ever created (key: address >> 34). */
   readonly mapBotNodes = new Set<number>();
 
-  private memory: HeapMemory;
+  private readonly mem: HeapMemory;
   private u32: Uint32Array;
   private u8: Uint8Array;
   private memVersion: number;
@@ -121,10 +121,10 @@ export class Pymalloc implements Allocator {
     this.fallback = opts.fallback;
     this.fallbackInMemory = opts.fallback.memory === opts.source.memory;
     this.observer = opts.observer;
-    this.memory = opts.source.memory;
-    this.u32 = this.memory.u32;
-    this.u8 = this.memory.u8;
-    this.memVersion = this.memory.version;
+    this.mem = opts.source.memory;
+    this.u32 = this.mem.u32;
+    this.u8 = this.mem.u8;
+    this.memVersion = this.mem.version;
     this.threshold = g.threshold;
     this.alignShift = g.alignmentShift;
     this.poolSize = g.poolSize;
@@ -136,9 +136,13 @@ export class Pymalloc implements Allocator {
     this.nfp2lasta = new Int32Array(g.maxPoolsInArena + 1).fill(NONE);
   }
 
-  /** The bytes the arenas live in (see {@link HeapMemory}). */
-  get heapMemory(): HeapMemory {
-    return this.memory;
+  /**
+   * The bytes the arenas live in (see {@link HeapMemory}). In linear mode an
+   * address is an offset into it: `heap.memory.u8[p]` is the first byte of
+   * the block at `p`.
+   */
+  get memory(): HeapMemory {
+    return this.mem;
   }
 
   // ---------------------------------------------------------------- public API
@@ -264,7 +268,7 @@ export class Pymalloc implements Allocator {
   }
 
   private syncViews(): void {
-    const m = this.memory;
+    const m = this.mem;
     if (m.version !== this.memVersion) {
       this.u32 = m.u32;
       this.u8 = m.u8;

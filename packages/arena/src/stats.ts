@@ -131,7 +131,7 @@ export function commas(value: number): string {
   let out = '';
   for (let i = 0; i < digits.length; i++) {
     if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
-    out += digits[i];
+    out += digits.charAt(i);
   }
   return out;
 }
