@@ -3,9 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { InvalidAddressError } from './errors.js';
 import { createDebugHeap, createLinearHeap } from './heap.js';
 import { HeapMemory } from './memory.js';
-import type { Tlsf } from './tlsf.js';
+import { Tlsf } from './tlsf.js';
 
-const tlsfOf = (heap: ReturnType<typeof createLinearHeap>): Tlsf => heap.fallback as Tlsf;
+function tlsfOf(heap: ReturnType<typeof createLinearHeap>): Tlsf {
+  const f = heap.fallback;
+  if (!(f instanceof Tlsf)) throw new Error('a linear heap falls back to its TLSF');
+  return f;
+}
 
 describe('createLinearHeap', () => {
   it('places arenas in the same memory as large blocks, at exact addresses', () => {
