@@ -64,6 +64,8 @@ function machineInfo() {
     os: `${osRelease ? osRelease[1] : os.type()} (${os.type()} ${os.release()} ${os.arch()})`,
     node: process.version,
     date: new Date().toISOString(),
+    // Other work on the machine skews the numbers; this says how busy it was.
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
 const machine = machineInfo();
@@ -222,10 +224,11 @@ for (const p of peerResults) {
     if (b.nulls) out.push(`  ! = ${b.nulls} mallocs returned NULL on ${s.name}`);
   }
 }
-out.push('new Uint8Array: garbage collection runs as it happens inside the timed loop and is included.');
+if (peerResults.some((p) => p.id === 'uint8array')) out.push('new Uint8Array: garbage collection runs as it happens inside the timed loop and is included.');
 out.push('arena/pymalloc = @pymem/arena ops/s divided by CPython pymalloc (native) ops/s.');
 if (sectionLines.length) out.push('', ...sectionLines);
-out.push('', `bench wall time: ${wallSeconds.toFixed(1)} s`);
+const loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+out.push('', `bench wall time: ${wallSeconds.toFixed(1)} s; load average (1/5/15 min) at start ${machine.loadAverageAtStart.join(' ')}, at end ${loadEnd} on ${machine.cores} cores`);
 
 const slim = (r) => ({ opsPerSec: Math.round(r.opsPerSec), ops: r.ops, ns: r.ns, complete: r.complete, nulls: r.nulls, phases: r.phases });
 const json = {
