@@ -9,7 +9,8 @@ export function project(extra: { testTimeout?: number } = {}): ReturnType<typeof
   return defineProject({
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      testTimeout: extra.testTimeout ?? 60_000,
+      testTimeout: extra.testTimeout ?? 120_000,
+      hookTimeout: 120_000,
       reporters: json ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
     },
   });

@@ -21,8 +21,11 @@ for (const group of ['packages', 'apps']) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-    // A suite that failed to load has no tests but is a failure.
-    failed += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+    // A file that failed without a failing test (it did not load, or a hook
+    // failed and its tests were skipped) counts as one failure.
+    for (const r of report.testResults) {
+      if (r.status === 'failed' && !r.assertionResults.some((a) => a.status === 'failed')) failed += 1;
+    }
   }
 }
 // A package whose tests never ran (a build or typecheck failure stopped them) counts as failed.
