@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { RawCaptureReader, StatsDump } from '@pymem/trace';
 import { TraceFormatError, parseStatsFile, readRawCapture } from '@pymem/trace';
 import { openRawCapture } from '@pymem/trace/node';
+import { GeometryError } from '@pymem/arena';
 import { CliError } from './errors.js';
 
 /** Opens a raw capture file (plain or gzip), or stdin for `-`. */
@@ -28,6 +29,8 @@ export function readStats(path: string): StatsDump[] {
 
 /** Turns a format error into a CLI error naming the file. */
 export function inputError(path: string, e: unknown): never {
-  if (e instanceof TraceFormatError) throw new CliError(`${path === '-' ? 'stdin' : path}: ${e.message}`);
+  const name = path === '-' ? 'stdin' : path;
+  if (e instanceof TraceFormatError) throw new CliError(`${name}: ${e.message}`);
+  if (e instanceof GeometryError) throw new CliError(`${name}: ${e.message}`);
   throw e;
 }

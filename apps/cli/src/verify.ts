@@ -1,6 +1,6 @@
 import type { Geometry, GeometryOpts, PresetName } from '@pymem/arena';
-import { createRecordedHeap, hex } from '@pymem/arena';
-import type { RawCaptureSummary, RawRecordBatch, StatsDump } from '@pymem/trace';
+import { createRecordedHeap, geometryForPython, hex } from '@pymem/arena';
+import type { RawCaptureReader, RawCaptureSummary, RawRecordBatch, StatsDump } from '@pymem/trace';
 import { OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MALLOC, OP_MARK, OP_REALLOC } from '@pymem/trace';
 
 /** The first thing a replay found that differs from the capture. */
@@ -222,4 +222,18 @@ export class CaptureVerifier {
     this.mismatches++;
     this.first ??= m;
   }
+}
+
+/**
+ * Replays a whole capture with the geometry of the CPython version in its
+ * header (unless `opts.geometry` is given) and returns the verifier.
+ */
+export async function verifyCapture(reader: RawCaptureReader, opts: VerifyOpts = {}): Promise<{ verifier: CaptureVerifier; report: VerifyReport }> {
+  let verifier: CaptureVerifier | undefined;
+  for await (const batch of reader) {
+    verifier ??= new CaptureVerifier({ ...opts, geometry: opts.geometry ?? geometryForPython(reader.header!.pyVersionHex) });
+    verifier.feed(batch);
+  }
+  verifier ??= new CaptureVerifier({ ...opts, geometry: opts.geometry ?? geometryForPython(reader.header?.pyVersionHex ?? 0x030b00f0) });
+  return { verifier, report: verifier.finish(reader.summary) };
 }

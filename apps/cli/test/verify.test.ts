@@ -92,6 +92,32 @@ describe('pymem verify finds what differs', () => {
   });
 });
 
+describe('pymem verify picks the geometry from the capture header', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pymem-geom-'));
+  const BASE = 0x7f0000000000;
+
+  it('replays a CPython 3.8 capture with 4 KiB pools and 256 KiB arenas', async () => {
+    const file = join(dir, 'py38.bin');
+    writeFileSync(file, encodeRawCapture([
+      { op: OP_ARENA_ALLOC, domain: 3, size: 256 << 10, result: BASE },
+      { op: OP_MALLOC, domain: 2, size: 500, result: BASE + 48 },
+      { op: OP_MALLOC, domain: 2, size: 500, result: BASE + 48 + 512 },
+      { op: OP_MALLOC, domain: 2, size: 100, result: BASE + 4096 + 48 },
+    ], { header: { pyVersionHex: 0x030810f0 } }));
+    const r = await run('verify', file, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ pyVersion: '3.8.16', matched: 3, arenasAllocated: 1 });
+  });
+
+  it('refuses a version it does not model, with exit 2', async () => {
+    const file = join(dir, 'py37.bin');
+    writeFileSync(file, encodeRawCapture([{ op: OP_MALLOC, domain: 2, size: 8, result: BASE }], { header: { pyVersionHex: 0x030700f0 } }));
+    const r = await run('verify', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`pymem: ${file}: no pymalloc geometry for Python 3.7: versions 3.8 to 3.13 are modelled\n`);
+  });
+});
+
 describe('pymem verify on bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pymem-bad-'));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GeometryError } from './errors.js';
-import { blocksPerPool, classToSize, resolveGeometry, sizeToClass } from './geometry.js';
+import { blocksPerPool, classToSize, geometryForPython, resolveGeometry, sizeToClass } from './geometry.js';
 
 describe('geometry presets', () => {
   it('cpython-3.11: 16-byte classes up to 512, 16 KiB pools, 1 MiB arenas, keeps one empty arena', () => {
@@ -44,5 +44,16 @@ describe('geometry presets', () => {
 
   it('rejects an unknown preset name', () => {
     expect(() => resolveGeometry('cpython-2.7' as 'cpython-3.8')).toThrow(/unknown geometry preset "cpython-2.7"/);
+  });
+});
+
+describe('geometryForPython', () => {
+  it('maps CPython versions to their pymalloc geometry', () => {
+    expect(geometryForPython(0x030b07f0)).toMatchObject({ name: 'cpython-3.11', poolSize: 16384, keepEmptyArena: true });
+    expect(geometryForPython(0x030d00f0)).toMatchObject({ name: 'cpython-3.13', arenaSize: 1 << 20 });
+    expect(geometryForPython(0x030912f0)).toMatchObject({ name: 'cpython-3.9', poolSize: 4096, keepEmptyArena: true, radixTree: false });
+    expect(geometryForPython(0x030810f0)).toMatchObject({ name: 'cpython-3.8', keepEmptyArena: false });
+    expect(() => geometryForPython(0x030700f0)).toThrow(/no pymalloc geometry for Python 3.7/);
+    expect(() => geometryForPython(0x030e00f0)).toThrow(GeometryError);
   });
 });

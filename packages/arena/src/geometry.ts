@@ -151,3 +151,24 @@ export function classToSize(g: Geometry, idx: number): number {
 export function blocksPerPool(g: Geometry, idx: number): number {
   return Math.floor((g.poolSize - g.poolOverhead) / classToSize(g, idx));
 }
+
+/**
+ * The geometry of a default CPython build of the version in `pyVersionHex`
+ * (`sys.hexversion`, e.g. `0x030B07F0` for 3.11.7), 64-bit: 3.8 has 4 KiB
+ * pools, 256 KiB arenas and frees every empty arena; 3.9 keeps one empty
+ * arena; 3.10 to 3.13 have 16 KiB pools, 1 MiB arenas and the radix tree.
+ *
+ * @throws {@link GeometryError} for versions whose pymalloc differs
+ * otherwise (before 3.8: 8-byte alignment on some builds; 3.14 and later
+ * are not modelled yet).
+ */
+export function geometryForPython(pyVersionHex: number): Geometry {
+  const major = (pyVersionHex >>> 24) & 0xff;
+  const minor = (pyVersionHex >>> 16) & 0xff;
+  if (major !== 3 || minor < 8 || minor > 13) {
+    throw new GeometryError(`no pymalloc geometry for Python ${major}.${minor}: versions 3.8 to 3.13 are modelled`);
+  }
+  if (minor === 8) return resolveGeometry('cpython-3.8');
+  if (minor === 9) return resolveGeometry({ ...PRESETS['cpython-3.8'], name: 'cpython-3.9', keepEmptyArena: true });
+  return resolveGeometry({ ...PRESETS['cpython-3.11'], name: `cpython-3.${minor}` });
+}

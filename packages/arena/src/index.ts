@@ -3,7 +3,7 @@ export { ROUTE_FALLBACK, ROUTE_PYMALLOC } from './api.js';
 export { checkHeap } from './check.js';
 export { GeometryError, HeapCorruptionError, InvalidAddressError, OutOfMemoryError, PymemArenaError, hex } from './errors.js';
 export type { Geometry, GeometryOpts, PresetName } from './geometry.js';
-export { PRESETS, blocksPerPool, classToSize, resolveGeometry, sizeToClass } from './geometry.js';
+export { PRESETS, blocksPerPool, classToSize, geometryForPython, resolveGeometry, sizeToClass } from './geometry.js';
 export {
   DUMMY_SIZE_IDX,
   POOL_ARENAINDEX,

@@ -3,7 +3,7 @@ import { assetPath, DEMO_CAPTURE, DEMO_STATS } from '../assets.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
 import { n, style } from '../output.js';
-import { CaptureVerifier } from '../verify.js';
+import { verifyCapture } from '../verify.js';
 import { openCapture, readStats } from '../capture-input.js';
 import { printVerify } from './verify.js';
 
@@ -16,9 +16,7 @@ export async function demoCommand(o: Output, opts: { json?: boolean }): Promise<
   const path = assetPath(DEMO_CAPTURE);
   const stats = readStats(assetPath(DEMO_STATS));
   const reader = openCapture(path);
-  const verifier = new CaptureVerifier({ stats });
-  for await (const batch of reader) verifier.feed(batch);
-  const report = verifier.finish(reader.summary);
+  const { verifier, report } = await verifyCapture(reader, { stats });
   const heap = verifier.heap;
   const arenas = heap.arenas();
   const s = heap.stats();

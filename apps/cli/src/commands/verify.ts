@@ -5,7 +5,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
 import { n, percent, rate, style } from '../output.js';
 import type { VerifyReport } from '../verify.js';
-import { CaptureVerifier } from '../verify.js';
+import { verifyCapture } from '../verify.js';
 
 /** Options of `pymem verify`. */
 export interface VerifyCommandOpts {
@@ -17,13 +17,12 @@ export interface VerifyCommandOpts {
 export async function runVerify(path: string, statsPath: string | undefined): Promise<{ report: VerifyReport; header: RawHeader | undefined }> {
   const stats = statsPath === undefined ? [] : readStats(statsPath);
   const reader = openCapture(path);
-  const verifier = new CaptureVerifier({ stats });
+  let report: VerifyReport;
   try {
-    for await (const batch of reader) verifier.feed(batch);
+    ({ report } = await verifyCapture(reader, { stats }));
   } catch (e) {
     inputError(path, e);
   }
-  const report = verifier.finish(reader.summary);
   if (statsPath !== undefined && report.statsDumps < stats.length) {
     report.mismatches++;
     report.firstMismatch ??= {
