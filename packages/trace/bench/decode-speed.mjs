@@ -34,3 +34,4 @@ for (const { name, bytes } of captures) {
   const rate = records / (best / 1000);
   console.log(`${name.padEnd(10)} ${String(records).padStart(9)} records  ${best.toFixed(1).padStart(6)} ms  ${(rate / 1e6).toFixed(1).padStart(5)} M records/s  ${(bytes.length / 1e6 / (best / 1000)).toFixed(0)} MB/s`);
 }
+console.log(`(bytes requested by malloc, summed over every decode: ${mallocBytes})`);

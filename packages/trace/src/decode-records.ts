@@ -1,15 +1,5 @@
 import type { RawRecordCallback } from './api.js';
-import {
-  OP_ARENA_ALLOC,
-  OP_ARENA_FREE,
-  OP_CALLOC,
-  OP_END,
-  OP_FREE,
-  OP_MALLOC,
-  OP_MARK,
-  OP_REALLOC,
-  RAW_SIZE_ESCAPE,
-} from './api.js';
+import * as api from './api.js';
 import type { RawRecord } from './raw-record.js';
 import { TraceFormatError } from './trace-format-error.js';
 
@@ -26,6 +16,18 @@ export interface DecodeCursor {
   ended: boolean;
 }
 
+// Module-local copies, read once: dev-time module transforms (vitest, vite)
+// turn every use of an imported binding into a property load, which would
+// slow the switch below fivefold.
+const OP_MALLOC = api.OP_MALLOC;
+const OP_CALLOC = api.OP_CALLOC;
+const OP_REALLOC = api.OP_REALLOC;
+const OP_FREE = api.OP_FREE;
+const OP_ARENA_ALLOC = api.OP_ARENA_ALLOC;
+const OP_ARENA_FREE = api.OP_ARENA_FREE;
+const OP_MARK = api.OP_MARK;
+const OP_END = api.OP_END;
+const RAW_SIZE_ESCAPE = api.RAW_SIZE_ESCAPE;
 const TWO32 = 0x1_0000_0000;
 /** A u64 whose high word reaches this is not exact as a JS number. */
 const HI_LIMIT = 1 << 21;

@@ -44,6 +44,7 @@ export interface RawRecordBatch {
  * Fills batches from decoder callbacks. Internal.
  */
 export class BatchBuilder {
+  /** Full batches waiting to be handed out; the consumer empties it. */
   readonly ready: RawRecordBatch[] = [];
   readonly #capacity: number;
   #op: Uint8Array;
