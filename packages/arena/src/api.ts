@@ -24,6 +24,12 @@ export interface Allocator {
 export interface ArenaSource {
   /** The bytes arenas live in. */
   readonly memory: HeapMemory;
+  /**
+   * True when an address is its own offset into `memory` (linear mode). The
+   * ownership test can then read the would-be pool header of any address
+   * instead of looking the arena up.
+   */
+  readonly addressesAreOffsets?: boolean;
   /** Gets an arena; returns its address, or -1 when none can be had. */
   allocArena(size: number): number;
   /** Offset into `memory` of the first byte of the live arena at `address`. */

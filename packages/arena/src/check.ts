@@ -70,7 +70,11 @@ export function checkHeap(heap: Pymalloc): void {
     if (total !== expectTotal) fail(`arena slot ${a} at ${hex(address)}: ntotalpools ${total}, expected ${expectTotal}`);
     const carved = (carvedEnd - first) / g.poolSize;
     if (!Number.isInteger(carved) || carved < 0 || carved > total) fail(`arena slot ${a}: pool_address out of range`);
-    if (heap.slotOf(address) !== a || heap.slotOf(address + g.arenaSize - 1) !== a) fail(`arena slot ${a} at ${hex(address)} is not found by the ownership test`);
+    if (carved > 0) {
+      const firstByte = first + heap.aDelta[a]!;
+      const lastByte = carvedEnd - 1 + heap.aDelta[a]!;
+      if (heap.slotOf(firstByte) !== a || heap.slotOf(lastByte) !== a) fail(`arena slot ${a} at ${hex(address)}: its pools are not found by the ownership test`);
+    }
     let cached = 0;
     for (let pool = heap.aFreepools[a]!; pool !== 0; pool = w[(pool >>> 2) + POOL_NEXT]!) {
       if (pool < first || pool >= carvedEnd || (pool - first) % g.poolSize !== 0) fail(`arena slot ${a}: freepools holds offset ${pool}, not a carved pool of this arena`);

@@ -38,6 +38,8 @@ export class LinearArenaSource implements ArenaSource {
   readonly tlsf: Tlsf;
   /** Alignment of every arena base. */
   readonly alignment: number;
+  /** Linear mode: an address is its memory offset. */
+  readonly addressesAreOffsets = true;
 
   /**
    * @throws {@link PymemArenaError} (`E_ARGUMENT`) when `memory` is not the

@@ -109,6 +109,8 @@ export class Pymalloc implements Allocator {
   private readonly overhead: number;
   private readonly fallbackInMemory: boolean;
   private readonly invArenaSize: number;
+  /** Addresses are memory offsets (linear mode). */
+  private readonly linear: boolean;
   /** Slot of the last successful ownership lookup (never a released slot), or -1. */
   private lastSlot = NONE;
   /** Memory offset of the block the last pymallocAlloc returned. */
@@ -131,6 +133,7 @@ export class Pymalloc implements Allocator {
     this.poolMask = g.poolSize - 1;
     this.arenaSize = g.arenaSize;
     this.invArenaSize = 1 / g.arenaSize;
+    this.linear = opts.source.addressesAreOffsets === true;
     this.overhead = g.poolOverhead;
     this.usedpools = new Uint32Array(g.nClasses);
     this.nfp2lasta = new Int32Array(g.maxPoolsInArena + 1).fill(NONE);
@@ -234,7 +237,12 @@ export class Pymalloc implements Allocator {
     if (this.observer !== undefined) this.observer.blockFree?.(address, ROUTE_PYMALLOC);
   }
 
-  /** True when `address` lies inside a live arena (CPython's `address_in_range`). */
+  /**
+   * True when `address` lies inside a live arena (CPython's
+   * `address_in_range`). In linear mode, like CPython 3.8's test, it is exact
+   * for addresses inside carved pools (every block pymalloc hands out) and
+   * may say false for the never-used head and tail of an arena.
+   */
   owns(address: number): boolean {
     return this.slotOf(address) !== NONE;
   }
@@ -251,6 +259,18 @@ export class Pymalloc implements Allocator {
   /** Descriptor slot of the live arena holding `address`, or -1. */
   slotOf(address: number): number {
     const size = this.arenaSize;
+    if (this.linear) {
+      // CPython 3.8's test: read the arenaindex of the would-be pool header,
+      // then check the address lies in that live arena. Exact for every
+      // address in a carved pool; never claims an address outside live arenas.
+      if (!(address >= 0 && address < this.u8.length)) return NONE;
+      const a = this.u32[((address - (address & this.poolMask)) >>> 2) + POOL_ARENAINDEX]!;
+      if (a < this.maxarenas) {
+        const base = this.aAddress[a]!;
+        if (base !== 0 && address >= base && address < base + size) return a;
+      }
+      return NONE;
+    }
     // Most lookups hit the arena of the previous one.
     const c = this.lastSlot;
     if (c !== NONE) {
