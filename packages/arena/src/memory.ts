@@ -26,8 +26,17 @@ const WASM_PAGE = 65536;
  * grow it: a `WebAssembly.Memory` replaces its buffer when it grows.
  */
 export class HeapMemory {
-  /** The backing object this memory was made from. */
-  readonly backing: MemoryBacking;
+  /**
+   * The backing object. A memory made from a byte count owns a plain
+   * `ArrayBuffer` and replaces it with a bigger copy when it grows (plain
+   * buffers are faster to index than resizable ones in V8); one made from a
+   * buffer or `WebAssembly.Memory` keeps it.
+   */
+  get backing(): MemoryBacking {
+    return this.store;
+  }
+  private store: MemoryBacking;
+  private readonly owned: boolean;
   /** Largest size in bytes this memory can grow to. */
   readonly maxBytes: number;
   /** Bytes. */
@@ -40,24 +49,22 @@ export class HeapMemory {
   version = 0;
 
   /**
-   * @param backing a byte count for a fresh resizable buffer, or an existing
+   * @param backing a byte count for a fresh buffer, or an existing
    *   `ArrayBuffer`, `SharedArrayBuffer` or `WebAssembly.Memory`.
    */
   constructor(backing: number | MemoryBacking, opts: HeapMemoryOpts = {}) {
     if (typeof backing === 'number') {
       const max = opts.maxBytes ?? 1024 * 1024 * 1024;
       const initial = Math.min(roundUp(Math.max(backing, 0), WASM_PAGE), max);
-      backing = opts.shared === true
-        ? new SharedArrayBuffer(initial, { maxByteLength: max })
-        : new ArrayBuffer(initial, { maxByteLength: max });
-    }
-    this.backing = backing;
-    if (backing instanceof WebAssembly.Memory) {
-      this.maxBytes = opts.maxBytes ?? 4 * 1024 * 1024 * 1024 - WASM_PAGE;
-    } else if (backing instanceof ArrayBuffer) {
-      this.maxBytes = backing.resizable ? backing.maxByteLength : backing.byteLength;
+      this.owned = opts.shared !== true;
+      this.store = this.owned ? new ArrayBuffer(initial) : new SharedArrayBuffer(initial, { maxByteLength: max });
+      this.maxBytes = max;
     } else {
-      this.maxBytes = backing.growable ? backing.maxByteLength : backing.byteLength;
+      this.owned = false;
+      this.store = backing;
+      if (backing instanceof WebAssembly.Memory) this.maxBytes = opts.maxBytes ?? 4 * 1024 * 1024 * 1024 - WASM_PAGE;
+      else if (backing instanceof ArrayBuffer) this.maxBytes = backing.resizable ? backing.maxByteLength : backing.byteLength;
+      else this.maxBytes = backing.growable ? backing.maxByteLength : backing.byteLength;
     }
     this.refresh();
   }
@@ -69,7 +76,7 @@ export class HeapMemory {
 
   /** The current underlying buffer. */
   get buffer(): ArrayBuffer | SharedArrayBuffer {
-    const b = this.backing;
+    const b = this.store;
     return b instanceof WebAssembly.Memory ? b.buffer : b;
   }
 
@@ -83,9 +90,13 @@ export class HeapMemory {
     if (bytes <= cur) return true;
     if (bytes > this.maxBytes) return false;
     const target = Math.min(Math.max(roundUp(bytes, WASM_PAGE), cur * 2), this.maxBytes);
-    const b = this.backing;
+    const b = this.store;
     try {
-      if (b instanceof WebAssembly.Memory) {
+      if (this.owned) {
+        const next = new ArrayBuffer(target);
+        new Uint8Array(next).set(this.u8);
+        this.store = next;
+      } else if (b instanceof WebAssembly.Memory) {
         b.grow(Math.ceil((target - cur) / WASM_PAGE));
       } else if (b instanceof ArrayBuffer) {
         if (!b.resizable) return false;

@@ -225,16 +225,20 @@ export class Pymalloc implements Allocator {
 
   /** Frees the block at `address`; `free(0)` does nothing. */
   free(address: number): void {
-    if (address === 0) return;
-    const slot = this.slotOf(address);
+    const slot = this.linear ? this.slotOfLinear(address) : this.slotOfMapped(address);
     if (slot === NONE) {
-      this.fallback.free(address);
-      this.syncViews();
-      if (this.observer !== undefined) this.observer.blockFree?.(address, ROUTE_FALLBACK);
+      this.fallbackFree(address);
       return;
     }
     this.pymallocFree(address, slot);
     if (this.observer !== undefined) this.observer.blockFree?.(address, ROUTE_PYMALLOC);
+  }
+
+  private fallbackFree(address: number): void {
+    if (address === 0) return;
+    this.fallback.free(address);
+    this.syncViews();
+    if (this.observer !== undefined) this.observer.blockFree?.(address, ROUTE_FALLBACK);
   }
 
   /**
@@ -258,20 +262,27 @@ export class Pymalloc implements Allocator {
 
   /** Descriptor slot of the live arena holding `address`, or -1. */
   slotOf(address: number): number {
-    const size = this.arenaSize;
-    if (this.linear) {
-      // CPython 3.8's test: read the arenaindex of the would-be pool header,
-      // then check the address lies in that live arena. Exact for every
-      // address in a carved pool; never claims an address outside live arenas.
-      if (!(address >= 0 && address < this.u8.length)) return NONE;
-      const a = this.u32[((address - (address & this.poolMask)) >>> 2) + POOL_ARENAINDEX]!;
-      if (a < this.maxarenas) {
-        const base = this.aAddress[a]!;
-        if (base !== 0 && address >= base && address < base + size) return a;
-      }
-      return NONE;
+    return this.linear ? this.slotOfLinear(address) : this.slotOfMapped(address);
+  }
+
+  /**
+   * Linear mode, CPython 3.8's test: read the `arenaindex` of the would-be
+   * pool header, then check the address lies in that live arena. Exact for
+   * every address in a carved pool; never claims one outside live arenas.
+   */
+  private slotOfLinear(address: number): number {
+    if (!(address >= 0 && address < this.u8.length)) return NONE;
+    const a = this.u32[((address - (address & this.poolMask)) >>> 2) + POOL_ARENAINDEX]!;
+    if (a < this.maxarenas) {
+      const base = this.aAddress[a]!;
+      if (base !== 0 && address >= base && address < base + this.arenaSize) return a;
     }
-    // Most lookups hit the arena of the previous one.
+    return NONE;
+  }
+
+  /** Recorded mode: the last hit, else the ideal-index hash (the radix tree's role). */
+  private slotOfMapped(address: number): number {
+    const size = this.arenaSize;
     const c = this.lastSlot;
     if (c !== NONE) {
       const base = this.aAddress[c]!;
@@ -330,7 +341,7 @@ export class Pymalloc implements Allocator {
         this.poolExtend(pool, idx);
       }
       this.lastOffset = bp;
-      return bp + this.aDelta[u32[h + POOL_ARENAINDEX]!]!;
+      return this.linear ? bp : bp + this.aDelta[u32[h + POOL_ARENAINDEX]!]!;
     }
     return this.allocateFromNewPool(idx);
   }

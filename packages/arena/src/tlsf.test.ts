@@ -413,11 +413,21 @@ describe('Tlsf: memory backings', () => {
     }
   }
 
-  it('fresh resizable ArrayBuffer grows', () => {
+  it('fresh memory grows by replacing its buffer with a bigger copy', () => {
     const memory = new HeapMemory(64 * KIB, { maxBytes: 16 * MIB });
+    const first = memory.buffer;
     churn(memory, 120);
     expect(memory.byteLength).toBeGreaterThan(64 * KIB);
-    expect((memory.buffer as ArrayBuffer).resizable).toBe(true);
+    expect(memory.buffer).not.toBe(first);
+    expect((memory.buffer as ArrayBuffer).resizable).toBe(false);
+  });
+
+  it('a resizable ArrayBuffer given by the user grows in place', () => {
+    const buffer = new ArrayBuffer(64 * KIB, { maxByteLength: 16 * MIB });
+    const memory = new HeapMemory(buffer);
+    churn(memory, 120);
+    expect(memory.buffer).toBe(buffer);
+    expect(buffer.byteLength).toBeGreaterThan(64 * KIB);
   });
 
   it('growable SharedArrayBuffer grows', () => {
