@@ -9,13 +9,12 @@
 // marked partial). See bench/README.md.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { NATIVE_PEERS, prepareNative, runNative } from './native/native.mjs';
 import { JS_PEERS } from './peers.mjs';
-import { extraSections } from './sections.mjs';
 import { DEFAULT_SEED, generateStreams, LARGE, LARGE_PERCENT, SMALL_MIX, writeStreams } from './streams.mjs';
 
 const started = performance.now();
@@ -147,27 +146,6 @@ for (const peer of NATIVE_PEERS) {
   peerResults.push(entry);
 }
 
-// ---------------------------------------------------------------- extra sections
-
-const sectionDir = join(benchDir, 'sections');
-if (existsSync(sectionDir)) {
-  for (const f of readdirSync(sectionDir).filter((n) => n.endsWith('.mjs')).sort()) {
-    await import(pathToFileURL(join(sectionDir, f)).href);
-  }
-}
-const sections = {};
-const sectionLines = [];
-for (const section of extraSections) {
-  try {
-    const out = await section.run({ machine, quick: opts.quick, seed: opts.seed });
-    sections[section.name] = out.json;
-    sectionLines.push(`[${section.name}]`, ...out.lines);
-  } catch (e) {
-    const note = e instanceof Error ? e.message : String(e);
-    sections[section.name] = { status: 'error', note };
-    sectionLines.push(`[${section.name}]`, `failed: ${note}`);
-  }
-}
 rmSync(tmp, { recursive: true, force: true });
 
 // ---------------------------------------------------------------- report
@@ -226,7 +204,7 @@ for (const p of peerResults) {
 }
 if (peerResults.some((p) => p.id === 'uint8array')) out.push('new Uint8Array: garbage collection runs as it happens inside the timed loop and is included.');
 out.push('arena/pymalloc = @pymem/arena ops/s divided by CPython pymalloc (native) ops/s.');
-if (sectionLines.length) out.push('', ...sectionLines);
+out.push('', 'Replay throughput of the real CPython captures: `pnpm --filter @pymem/cli bench` (part of `pnpm bench`).');
 const loadEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 out.push('', `bench wall time: ${wallSeconds.toFixed(1)} s; load average (1/5/15 min) at start ${machine.loadAverageAtStart.join(' ')}, at end ${loadEnd} on ${machine.cores} cores`);
 
@@ -245,7 +223,6 @@ const json = {
     results: Object.fromEntries(Object.entries(p.results).map(([k, v]) => [k, { best: slim(v.best), runsOpsPerSec: v.runs.map((r) => Math.round(r.opsPerSec)) }])),
   })),
   arenaToPymalloc: ratios,
-  sections,
   wallSeconds: Math.round(wallSeconds * 10) / 10,
 };
 const resultsDir = join(packageDir, 'bench-results');

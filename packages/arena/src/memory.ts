@@ -8,11 +8,12 @@ export interface HeapMemoryOpts {
   /**
    * Upper bound in bytes. For a resizable `ArrayBuffer` or growable
    * `SharedArrayBuffer` it is the buffer's own `maxByteLength`; for a fresh
-   * buffer made from a byte count it sets that bound.
-   * @defaultValue 1 GiB for a fresh buffer, the backing's own limit otherwise
+   * memory made from a byte count it sets that bound (whole 64 KiB pages, at
+   * most 4 GiB).
+   * @defaultValue 1 GiB for a fresh memory, the backing's own limit otherwise
    */
   maxBytes?: number;
-  /** Make a fresh buffer a `SharedArrayBuffer`. @defaultValue false */
+  /** Make a fresh memory shared (its buffer is then a `SharedArrayBuffer`). @defaultValue false */
   shared?: boolean;
 }
 
@@ -26,17 +27,8 @@ const WASM_PAGE = 65536;
  * grow it: a `WebAssembly.Memory` replaces its buffer when it grows.
  */
 export class HeapMemory {
-  /**
-   * The backing object. A memory made from a byte count owns a plain
-   * `ArrayBuffer` and replaces it with a bigger copy when it grows (plain
-   * buffers are faster to index than resizable ones in V8); one made from a
-   * buffer or `WebAssembly.Memory` keeps it.
-   */
-  get backing(): MemoryBacking {
-    return this.store;
-  }
-  private store: MemoryBacking;
-  private readonly owned: boolean;
+  /** The backing object: the buffer or `WebAssembly.Memory` given, or the fresh `WebAssembly.Memory` made. */
+  readonly backing: MemoryBacking;
   /** Largest size in bytes this memory can grow to. */
   readonly maxBytes: number;
   /** Bytes. */
@@ -49,23 +41,26 @@ export class HeapMemory {
   version = 0;
 
   /**
-   * @param backing a byte count for a fresh buffer, or an existing
+   * @param backing a byte count for a fresh `WebAssembly.Memory`, or an existing
    *   `ArrayBuffer`, `SharedArrayBuffer` or `WebAssembly.Memory`.
    */
   constructor(backing: number | MemoryBacking, opts: HeapMemoryOpts = {}) {
     if (typeof backing === 'number') {
-      const max = opts.maxBytes ?? 1024 * 1024 * 1024;
-      const initial = Math.min(roundUp(Math.max(backing, 0), WASM_PAGE), max);
-      this.owned = opts.shared !== true;
-      this.store = this.owned ? new ArrayBuffer(initial) : new SharedArrayBuffer(initial, { maxByteLength: max });
-      this.maxBytes = max;
+      // A fresh memory is a WebAssembly.Memory: it grows in place (no copy),
+      // and its buffer is a plain one, whose views V8 indexes faster than
+      // those of a resizable ArrayBuffer.
+      const maxPages = Math.max(1, Math.min(65536, Math.floor((opts.maxBytes ?? 1024 * 1024 * 1024) / WASM_PAGE)));
+      const initial = Math.min(Math.ceil(Math.max(backing, 0) / WASM_PAGE), maxPages);
+      backing = new WebAssembly.Memory({ initial, maximum: maxPages, shared: opts.shared === true });
+      this.maxBytes = maxPages * WASM_PAGE;
+    } else if (backing instanceof WebAssembly.Memory) {
+      this.maxBytes = opts.maxBytes ?? 4 * 1024 * 1024 * 1024 - WASM_PAGE;
+    } else if (backing instanceof ArrayBuffer) {
+      this.maxBytes = backing.resizable ? backing.maxByteLength : backing.byteLength;
     } else {
-      this.owned = false;
-      this.store = backing;
-      if (backing instanceof WebAssembly.Memory) this.maxBytes = opts.maxBytes ?? 4 * 1024 * 1024 * 1024 - WASM_PAGE;
-      else if (backing instanceof ArrayBuffer) this.maxBytes = backing.resizable ? backing.maxByteLength : backing.byteLength;
-      else this.maxBytes = backing.growable ? backing.maxByteLength : backing.byteLength;
+      this.maxBytes = backing.growable ? backing.maxByteLength : backing.byteLength;
     }
+    this.backing = backing;
     this.refresh();
   }
 
@@ -76,7 +71,7 @@ export class HeapMemory {
 
   /** The current underlying buffer. */
   get buffer(): ArrayBuffer | SharedArrayBuffer {
-    const b = this.store;
+    const b = this.backing;
     return b instanceof WebAssembly.Memory ? b.buffer : b;
   }
 
@@ -90,13 +85,9 @@ export class HeapMemory {
     if (bytes <= cur) return true;
     if (bytes > this.maxBytes) return false;
     const target = Math.min(Math.max(roundUp(bytes, WASM_PAGE), cur * 2), this.maxBytes);
-    const b = this.store;
+    const b = this.backing;
     try {
-      if (this.owned) {
-        const next = new ArrayBuffer(target);
-        new Uint8Array(next).set(this.u8);
-        this.store = next;
-      } else if (b instanceof WebAssembly.Memory) {
+      if (b instanceof WebAssembly.Memory) {
         b.grow(Math.ceil((target - cur) / WASM_PAGE));
       } else if (b instanceof ArrayBuffer) {
         if (!b.resizable) return false;

@@ -29,7 +29,8 @@ export class RecordedArenaSource implements ArenaSource {
   constructor(geometry: Geometry) {
     this.poolSize = geometry.poolSize;
     this.stride = geometry.arenaSize + geometry.poolSize;
-    this.memory = new HeapMemory(this.stride * 2, { maxBytes: 2 ** 32 });
+    // Up to 2 GiB of shadow: about 2,000 live arenas of 1 MiB.
+    this.memory = new HeapMemory(this.stride * 2, { maxBytes: 2 ** 31 });
   }
 
   /** Queues `base` as the address of the next arena pymalloc allocates. */

@@ -413,13 +413,16 @@ describe('Tlsf: memory backings', () => {
     }
   }
 
-  it('fresh memory grows by replacing its buffer with a bigger copy', () => {
+  it('fresh memory is a WebAssembly.Memory that grows up to maxBytes', () => {
     const memory = new HeapMemory(64 * KIB, { maxBytes: 16 * MIB });
-    const first = memory.buffer;
+    expect(memory.backing).toBeInstanceOf(WebAssembly.Memory);
+    expect(memory.maxBytes).toBe(16 * MIB);
     churn(memory, 120);
     expect(memory.byteLength).toBeGreaterThan(64 * KIB);
-    expect(memory.buffer).not.toBe(first);
-    expect((memory.buffer as ArrayBuffer).resizable).toBe(false);
+    expect(memory.grow(16 * MIB)).toBe(true);
+    expect(memory.grow(16 * MIB + 1)).toBe(false);
+    const shared = new HeapMemory(64 * KIB, { shared: true });
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
   it('a resizable ArrayBuffer given by the user grows in place', () => {
