@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
+import { captureCommand, DEFAULT_CAPTURE } from './commands/capture.js';
+import type { CaptureCommandOpts } from './commands/capture.js';
 import { demoCommand } from './commands/demo.js';
 import { verifyCommand } from './commands/verify.js';
 import { CliError, EXIT_USAGE } from './errors.js';
@@ -32,6 +34,19 @@ function program(o: Output, setCode: (c: number) => void): Command {
     .addOption(new Option('--json', 'print the report as JSON'))
     .action(async (opts: { json?: boolean }) => {
       setCode(await demoCommand(o, opts));
+    });
+
+  p.command('capture')
+    .description('run a CPython program with allocator hooks and record every pymalloc request as a raw capture (Linux, CPython 3.9 – 3.13 with a shared libpython)')
+    .argument('<cmd...>', 'the interpreter and its arguments, after --: -- python3 script.py')
+    .option('-o, --output <file>', 'raw capture to write (PYMTRC01)', DEFAULT_CAPTURE)
+    .option('--stats <file>', 'statistics dump file (default: the output name with .stats.txt)')
+    .option('--no-stats', 'write no statistics dumps')
+    .option('--children', 'trace child processes too, into OUTPUT.<pid>')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nIn the program, `import pymem_capture; pymem_capture.mark("label")` records a mark and\nthe statistics at that point. Exits 0, or with the program\'s exit code when it\nfailed (the capture is still written), or 2 when it cannot capture.\n')
+    .action(async (command: string[], opts: CaptureCommandOpts) => {
+      setCode(await captureCommand(o, command, opts));
     });
   return p;
 }

@@ -1,0 +1,115 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pymem-cli-capture-'));
+const saved = process.env['PYMEM_CACHE_DIR'];
+
+beforeAll(() => {
+  // One compile for this file; capture() reads the cache folder from process.env.
+  process.env['PYMEM_CACHE_DIR'] = join(dir, 'cache');
+});
+afterAll(() => {
+  if (saved === undefined) delete process.env['PYMEM_CACHE_DIR'];
+  else process.env['PYMEM_CACHE_DIR'] = saved;
+});
+
+const SCRIPT = join(dir, 'containers.py');
+writeFileSync(
+  SCRIPT,
+  [
+    'import pymem_capture',
+    'table = {i: [str(j) * (j % 9) for j in range(i % 40)] for i in range(4000)}',
+    'pairs = [(k, tuple(v)) for k, v in table.items()]',
+    'pymem_capture.mark("after build")',
+    'del table, pairs',
+    'junk = [bytearray(i % 600) for i in range(5000)]',
+    'pymem_capture.mark("after drop")',
+  ].join('\n'),
+);
+
+describe('pymem capture', () => {
+  it('captures a real python3 run that pymem verify then replays at 100 %', async () => {
+    const out = join(dir, 'run.bin');
+    const stats = join(dir, 'run.stats.txt');
+    const c = await run('capture', '-o', out, '--stats', stats, '--', 'python3', SCRIPT);
+    expect(c.err).toBe('');
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(new RegExp(`^traced    python3 ${SCRIPT} \\(CPython 3\\.\\d+\\.\\d+, pid \\d+\\): exit code 0\n`));
+    expect(c.out).toMatch(new RegExp(`\ncapture   ${out}: [\\d,]+ records, [\\d,]+ bytes\n`));
+    expect(c.out).toContain('\nmarks     3: after build, after drop, atexit\n');
+    expect(c.out).toMatch(new RegExp(`\nstats     ${stats}: 3 dumps, [\\d,]+ bytes\n`));
+    expect(c.out).toContain(' (compiled now)\n');
+    expect(c.out).toContain(`\nnext      pymem verify ${out} --stats ${stats}\n`);
+
+    const v = await run('verify', out, '--stats', stats, '--json');
+    expect(v.err).toBe('');
+    const j = JSON.parse(v.out) as { ok: boolean; results: number; matched: number; statsDumps: number; statsMatched: number; ended: boolean; mismatches: number };
+    expect(j.ok).toBe(true);
+    expect(j.results).toBeGreaterThan(0);
+    expect(j.matched).toBe(j.results);
+    expect(j.statsDumps).toBeGreaterThanOrEqual(2);
+    expect(j.statsMatched).toBe(j.statsDumps);
+    expect(j.ended).toBe(true);
+    expect(v.code).toBe(0);
+  });
+
+  it('defaults the stats file to the output name, reuses the compiled library and prints JSON', async () => {
+    const out = join(dir, 'pass.bin');
+    const c = await run('capture', '-o', out, '--json', '--', 'python3', '-c', 'pass');
+    expect(c.code).toBe(0);
+    const j = JSON.parse(c.out) as { command: string[]; stats: string; compiled: boolean; ended: boolean; marks: { label: string }[] };
+    expect(j).toMatchObject({ command: ['python3', '-c', 'pass'], stats: join(dir, 'pass.stats.txt'), compiled: false, ended: true });
+    expect(j.marks.map((m) => m.label)).toEqual(['atexit']);
+    expect(readFileSync(join(dir, 'pass.stats.txt'), 'utf8')).toMatch(/^### MARK 1 atexit events=\d+\nSmall block threshold = 512, in 32 size classes\.\n/);
+  });
+
+  it('writes the capture of a failing program and exits with its code', async () => {
+    const out = join(dir, 'fail.bin');
+    const c = await run('capture', '-o', out, '--no-stats', '--', 'python3', '-c', 'import sys; sys.exit(3)');
+    expect(c.code).toBe(3);
+    expect(c.out).toContain('): exit code 3\n');
+    expect(c.out).not.toContain('stats ');
+    expect(c.out).toContain(`next      pymem verify ${out}\n`);
+    expect(c.err).toBe('pymem: the traced program exited with code 3; the capture was written, and pymem capture exits with code 3\n');
+    const v = await run('verify', out);
+    expect(v.code).toBe(0);
+  });
+
+  it('refuses PYTHONMALLOC with exit 2 and says what to do', async () => {
+    const out = join(dir, 'pm.bin');
+    process.env['PYTHONMALLOC'] = 'malloc';
+    let c;
+    try {
+      c = await run('capture', '-o', out, '--', 'python3', '-c', 'pass');
+    } finally {
+      delete process.env['PYTHONMALLOC'];
+    }
+    expect(c.code).toBe(2);
+    expect(c.out).toBe('');
+    expect(c.err).toBe("pymem: cannot capture: PYTHONMALLOC=malloc is set: CPython would replace the capture's allocator hooks with its own. Unset it (env -u PYTHONMALLOC …) to capture pymalloc\n");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('names a missing interpreter with exit 2', async () => {
+    const c = await run('capture', '-o', join(dir, 'none.bin'), '--', 'no-such-python3.11', 'x.py');
+    expect(c.code).toBe(2);
+    expect(c.err).toBe('pymem: cannot capture: no-such-python3.11: not found. Give the interpreter as the first word of the command, e.g. pymem capture -- python3 script.py\n');
+  });
+
+  it('needs a command', async () => {
+    const c = await run('capture');
+    expect(c.code).toBe(2);
+    expect(c.err).toContain("error: missing required argument 'cmd'");
+  });
+
+  it('--help says how to mark and what the exit code is', async () => {
+    const c = await run('capture', '--help');
+    expect(c.code).toBe(0);
+    expect(c.out).toContain('Usage: pymem capture [options] <cmd...>');
+    expect(c.out).toContain('pymem_capture.mark("label")');
+    expect(c.out).toContain("Exits 0, or with the program's exit code when it");
+  });
+});

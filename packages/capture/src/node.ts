@@ -1,0 +1,6 @@
+export { captureSourcePath, pythonHelperDir } from './node/assets.js';
+export { buildCaptureLibrary, captureCacheDir, captureLibraryKey, compileArgs } from './node/library.js';
+export type { CaptureLibraryKeyParts } from './node/library.js';
+export { capture } from './node/run.js';
+export { checkCaptureSupport, findCompiler, findLibpython, queryInterpreter } from './node/support.js';
+export type { CaptureSupportOpts } from './node/support.js';

@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeRawCapture, OP_END, OP_MALLOC, parseStatsFile } from '@pymem/trace';
+import { describe, expect, it } from 'vitest';
+import { CaptureError } from '../capture-error.js';
+import { pythonHelperDir } from './assets.js';
+import { capture } from './run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pymem-capture-run-'));
+const env = { PYMEM_CACHE_DIR: join(dir, 'cache') };
+
+function script(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const BUILD = script(
+  'build.py',
+  [
+    'import pymem_capture',
+    'rows = [{"k%d" % i: [i] * (i % 5), "t": (i, str(i))} for i in range(3000)]',
+    'pymem_capture.mark("after build")',
+    'del rows',
+    'pymem_capture.mark("after drop")',
+  ].join('\n'),
+);
+
+describe('capture() of a real python3', () => {
+  it('writes a PYMTRC01 capture with marks, statistics dumps and an end record; the library is compiled once', async () => {
+    const output = join(dir, 'build.bin');
+    const stats = join(dir, 'build.stats.txt');
+    const r = await capture({ argv: ['python3', BUILD], output, stats, env, stdio: 'ignore' });
+    expect(r).toMatchObject({ exitCode: 0, signal: null, output, stats, ended: true, compiled: true });
+    expect(r.marks.map((m) => [m.id, m.label])).toEqual([[1, 'after build'], [2, 'after drop'], [3, 'atexit']]);
+    expect(r.marks[2]!.events).toBe(r.records); // the atexit mark is the last record before the end record
+
+    const bytes = new Uint8Array(readFileSync(output));
+    expect(r.outputBytes).toBe(bytes.length);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('PYMTRC01');
+    expect([dv.getUint32(8, true), dv.getUint32(12, true), dv.getUint32(16, true), dv.getUint32(20, true)]).toEqual([1, 8, r.pid, 3]);
+    expect(dv.getBigInt64(24, true)).toBe(0n); // installed before the first allocation
+    expect(dv.getUint32(32, true)).toBe(r.python.hexversion);
+    expect(dv.getUint32(36, true)).toBe(0);
+    expect(bytes[bytes.length - 9]).toBe(OP_END);
+    expect(dv.getBigUint64(bytes.length - 8, true)).toBe(BigInt(r.records));
+
+    let mallocs = 0;
+    const summary = decodeRawCapture(bytes, (rec) => {
+      if (rec.op === OP_MALLOC) mallocs++;
+    });
+    expect(summary.records).toBe(r.records);
+    expect(mallocs).toBeGreaterThan(3000);
+
+    const dumps = parseStatsFile(readFileSync(stats, 'utf8'));
+    expect(dumps.map((d) => [d.id, d.label, d.events])).toEqual(r.marks.map((m) => [m.id, m.label, m.events]));
+    for (const d of dumps) expect(d.text.startsWith('Small block threshold = 512, in 32 size classes.\n\nclass   size   num pools   blocks in use  avail blocks\n')).toBe(true);
+    expect(dumps[0]!.text).toContain(' free PyDictObjects * 48 bytes each =');
+    expect(dumps[2]!.text).not.toContain('PyDictObjects'); // no free lists after finalization
+    expect(dumps[2]!.text.endsWith('Total                              =              655,360\n\n')).toBe(true);
+
+    const again = await capture({ argv: ['python3', '-c', 'pass'], output: join(dir, 'pass.bin'), env, stdio: 'ignore' });
+    expect(again).toMatchObject({ compiled: false, library: r.library, stats: null, statsBytes: 0, ended: true });
+    expect(again.marks.map((m) => m.label)).toEqual(['atexit']);
+  });
+
+  it('keeps children out unless asked, and traces them into OUTPUT.<pid> when asked', async () => {
+    const probe = script(
+      'spawn.py',
+      [
+        'import json, os, subprocess, sys',
+        'child = subprocess.run([sys.executable, "-c", "import os, json; print(json.dumps([os.environ.get(\'LD_PRELOAD\', \'\'), \'PYMEM_CAPTURE_OUT\' in os.environ]))"], capture_output=True, text=True)',
+        'open(sys.argv[1], "w").write(child.stdout)',
+      ].join('\n'),
+    );
+    const seen = join(dir, 'seen.json');
+    const alone = await capture({ argv: ['python3', probe, seen], output: join(dir, 'alone.bin'), env, stdio: 'ignore' });
+    expect(JSON.parse(readFileSync(seen, 'utf8'))).toEqual(['', false]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('alone.bin.'))).toEqual([]);
+    expect(alone.ended).toBe(true);
+
+    const out = join(dir, 'family.bin');
+    await capture({ argv: ['python3', probe, seen], output: out, env, stdio: 'ignore', children: true });
+    const [preload, hasOut] = JSON.parse(readFileSync(seen, 'utf8')) as [string, boolean];
+    expect(preload).toContain('pymem_capture-');
+    expect(hasOut).toBe(true);
+    const kids = readdirSync(dir).filter((f) => f.startsWith('family.bin.'));
+    expect(kids).toHaveLength(1);
+    const kid = decodeRawCapture(new Uint8Array(readFileSync(join(dir, kids[0]!))), () => undefined);
+    expect(kid.ended).toBe(true);
+    expect(kid.header.pid).toBe(Number(kids[0]!.slice('family.bin.'.length)));
+  });
+
+  it('reports the exit code, and a process that died has no end record', async () => {
+    const failed = await capture({ argv: ['python3', '-c', 'import sys; sys.exit(5)'], output: join(dir, 'exit5.bin'), env, stdio: 'ignore' });
+    expect(failed).toMatchObject({ exitCode: 5, signal: null, ended: true });
+    const killed = await capture({ argv: ['python3', '-c', 'import os, signal; x = [str(i) for i in range(100000)]; os.kill(os.getpid(), signal.SIGKILL)'], output: join(dir, 'killed.bin'), env, stdio: 'ignore' });
+    expect(killed).toMatchObject({ exitCode: 137, signal: 'SIGKILL', ended: false, marks: [] });
+    expect(killed.records).toBeGreaterThan(0);
+  });
+
+  it('fails with E_NO_CAPTURE when the program wrote nothing, and with E_PYTHONMALLOC before running anything', async () => {
+    // -S -I: a startup short enough that nothing was flushed before exec replaced the process.
+    const gone = capture({ argv: ['python3', '-S', '-I', '-c', 'import os; os.execv("/bin/true", ["true"])'], output: join(dir, 'gone.bin'), env, stdio: 'ignore' });
+    await expect(gone).rejects.toThrow(CaptureError);
+    await expect(gone).rejects.toMatchObject({ code: 'E_NO_CAPTURE' });
+    const out = join(dir, 'never.bin');
+    await expect(capture({ argv: ['python3', '-c', 'pass'], output: out, env: { ...env, PYTHONMALLOC: 'malloc' } })).rejects.toMatchObject({ code: 'E_PYTHONMALLOC' });
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('pymem_capture.py outside a capture', () => {
+  it('mark() returns 0 and checks its label', () => {
+    const run = (code: string): string => execFileSync('python3', ['-c', code], { env: { ...process.env, PYTHONPATH: pythonHelperDir() }, encoding: 'utf8' }).trim();
+    expect(run('import pymem_capture; print(pymem_capture.active(), pymem_capture.mark("x"))')).toBe('False 0');
+    expect(run('import pymem_capture\ntry:\n  pymem_capture.mark("a\\nb")\nexcept ValueError as e:\n  print(e)')).toBe('mark label must be a single line');
+  });
+});
