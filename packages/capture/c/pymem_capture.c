@@ -178,7 +178,24 @@ static inline void put_size(size_t v) {
 
 /* ---- the hooks ---------------------------------------------------------- */
 
+static void finish_capture(void);
+static int exit_hook_registered;
+
+/* Py_AtExit functions run at the very end of Py_FinalizeEx, after the
+   interpreter was deleted. The capture ends there rather than in the
+   library's destructor when it can, because a process can die between the
+   two: after an unhandled KeyboardInterrupt CPython finalizes and then kills
+   itself with SIGINT. Registration happens at the first request, since the
+   runtime state that holds the list is reset when the runtime initializes,
+   before any MEM or OBJ request. Py_AtExit only stores the pointer. */
+static inline void register_exit_hook(void) {
+  if (exit_hook_registered) return;
+  exit_hook_registered = 1;
+  Py_AtExit(finish_capture);
+}
+
 static void *hook_malloc(void *ctx, size_t size) {
+  register_exit_hook();
   struct wrapped_domain *d = ctx;
   void *p = d->next.malloc(d->next.ctx, size);
   if (logging) {
@@ -192,6 +209,7 @@ static void *hook_malloc(void *ctx, size_t size) {
 }
 
 static void *hook_calloc(void *ctx, size_t nelem, size_t elsize) {
+  register_exit_hook();
   struct wrapped_domain *d = ctx;
   void *p = d->next.calloc(d->next.ctx, nelem, elsize);
   if (logging) {
@@ -206,6 +224,7 @@ static void *hook_calloc(void *ctx, size_t nelem, size_t elsize) {
 }
 
 static void *hook_realloc(void *ctx, void *old, size_t size) {
+  register_exit_hook();
   struct wrapped_domain *d = ctx;
   void *p = d->next.realloc(d->next.ctx, old, size);
   if (logging) {
@@ -501,10 +520,12 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
   pthread_atfork(NULL, NULL, after_fork_in_child);
 }
 
-/* Runs after main() returned, so after the interpreter finalized: the last
-   statistics dump ('atexit', pymalloc's report only: the type free lists are
-   gone with the interpreter), then the end record. */
-__attribute__((destructor)) static void pymem_capture_finish(void) {
+/* Runs after the interpreter finalized (from Py_AtExit, or from the
+   library's destructor after main() returned when Py_FinalizeEx did not run
+   it): the last statistics dump ('atexit', pymalloc's report only: the type
+   free lists are gone with the interpreter), then the end record. Requests
+   after it are forwarded but not logged. */
+static void finish_capture(void) {
   if (!logging) return;
   if (records == 0 && is_child) {
     /* A traced child that never ran Python (a shell, a compiler): no file. */
@@ -534,4 +555,8 @@ __attribute__((destructor)) static void pymem_capture_finish(void) {
   if (out_fd >= 0) close(out_fd);
   if (stats_fd >= 0) close(stats_fd);
   out_fd = stats_fd = -1;
+}
+
+__attribute__((destructor)) static void pymem_capture_finish(void) {
+  finish_capture();
 }

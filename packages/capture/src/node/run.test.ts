@@ -102,6 +102,13 @@ describe('capture() of a real python3', () => {
     expect(killed.records).toBeGreaterThan(0);
   });
 
+  it('ends the capture in Py_FinalizeEx, so a KeyboardInterrupt exit (CPython re-raises SIGINT after finalizing) keeps its end record', async () => {
+    const r = await capture({ argv: ['python3', '-c', 'import os, signal; os.kill(os.getpid(), signal.SIGINT)'], output: join(dir, 'sigint.bin'), stats: join(dir, 'sigint.stats.txt'), env, stdio: 'ignore' });
+    expect(r).toMatchObject({ exitCode: 130, signal: 'SIGINT', ended: true });
+    expect(r.marks.map((m) => m.label)).toEqual(['atexit']);
+    expect(parseStatsFile(readFileSync(join(dir, 'sigint.stats.txt'), 'utf8')).map((d) => d.label)).toEqual(['atexit']);
+  });
+
   it('fails with E_NO_CAPTURE when the program wrote nothing, and with E_PYTHONMALLOC before running anything', async () => {
     // -S -I: a startup short enough that nothing was flushed before exec replaced the process.
     const gone = capture({ argv: ['python3', '-S', '-I', '-c', 'import os; os.execv("/bin/true", ["true"])'], output: join(dir, 'gone.bin'), env, stdio: 'ignore' });
