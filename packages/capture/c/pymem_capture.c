@@ -313,11 +313,10 @@ static void write_mark_record(uint32_t id, size_t len) {
    `with_types` is 0), and `### END MARK id` to the stats file. pymalloc
    reports only when the OBJ domain is pymalloc itself, so the wrapped tables
    are put back for the dump; neither report allocates. */
-static void dump_stats(uint32_t id, size_t len, uint64_t events, int with_types) {
+static void dump_stats(uint32_t id, uint64_t events, int with_types) {
   char line[MAX_LABEL + 96];
   int n = snprintf(line, sizeof line, "### MARK %u %s events=%llu\n", id, clean_label, (unsigned long long)events);
   if (n < 0 || write_all(stats_fd, line, (size_t)n) != 0) return;
-  (void)len;
 
   PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &mem_domain.next);
   PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &obj_domain.next);
@@ -356,7 +355,7 @@ PYMEM_EXPORT int pymem_capture_mark(const char *label) {
   write_mark_record(id, len);
   uint64_t events = records;
   flush_buffer();
-  if (stats_fd >= 0) dump_stats(id, len, events, 1);
+  if (stats_fd >= 0) dump_stats(id, events, 1);
   return (int)id;
 }
 
@@ -541,7 +540,7 @@ static void finish_capture(void) {
   uint64_t events = records;
   flush_buffer();
 #if PY_VERSION_HEX < 0x030C0000
-  if (stats_fd >= 0) dump_stats(id, len, events, 0);
+  if (stats_fd >= 0) dump_stats(id, events, 0);
 #else
   /* 3.12+ keeps pymalloc's state in the interpreter, gone by now. */
   (void)events;
