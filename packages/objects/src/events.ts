@@ -1,0 +1,32 @@
+/**
+ * Observer of object-level events, for traces and tests. Every callback is
+ * optional; with none set the space pays one check per event.
+ */
+export interface ObjectObserver {
+  /**
+   * An object came to life: `size` is its `sys.getsizeof` at creation;
+   * `recycled` is true when it came from a type free list (no allocator
+   * request was made).
+   */
+  objectCreate?(address: number, type: number, size: number, recycled: boolean): void;
+  /**
+   * An object's deallocator finished: its memory was freed, or (when
+   * `recycled`) it was kept in a type free list. Objects deferred by the
+   * trashcan report when their deallocator finally runs.
+   */
+  objectDealloc?(address: number, type: number, recycled: boolean): void;
+}
+
+/** Where an allocator request went, in the conventions of the shared measurements. */
+export type RequestRoute = 'py' | 'libc';
+
+/**
+ * One allocator request in the conventions of `objects/README.md`:
+ * `[op, size, route]` for malloc, calloc and free (a free's size is the
+ * request size the block was allocated with), and
+ * `['realloc', oldSize, newSize, route]` (`oldSize` null for `realloc(NULL, n)`).
+ */
+export type RequestEvent =
+  | readonly ['malloc' | 'calloc', number, RequestRoute]
+  | readonly ['free', number | null, RequestRoute]
+  | readonly ['realloc', number | null, number, RequestRoute];

@@ -1,0 +1,190 @@
+import { describe, expect, test } from 'vitest';
+import { hashBigInt, hashDouble, hashTuple } from './hash.js';
+import { ObjectSpace } from './space.js';
+
+describe('values in memory', () => {
+  test('ints of any size round-trip through 30-bit digits', () => {
+    const vm = new ObjectSpace();
+    for (const v of [0, 1, -1, 256, 257, -6, 2 ** 30 - 1, 2 ** 30, -(2 ** 45), Number.MAX_SAFE_INTEGER]) expect(vm.value(vm.int(v))).toBe(v);
+    for (const v of [2n ** 60n, -(2n ** 63n), 3n ** 100n]) expect(vm.value(vm.int(v))).toBe(v);
+    expect(vm.sizeof(vm.int(3n ** 100n))).toBe(24 + 4 * 6); // 159 bits: 6 digits
+    expect(vm.isStatic(vm.int(-5))).toBe(true);
+    expect(vm.isStatic(vm.int(-6))).toBe(false);
+  });
+
+  test('str kinds: ASCII, latin-1, UCS-2, UCS-4 (surrogate pairs are one character)', () => {
+    const vm = new ObjectSpace();
+    const cases: [string, number][] = [
+      ['hello', 48 + 5 + 1],
+      ['héllo', 72 + 6],
+      ['h€llo', 72 + 12],
+      ['h😀llo', 72 + 24],
+    ];
+    for (const [s, size] of cases) {
+      const a = vm.str(s);
+      expect(vm.value(a)).toBe(s);
+      expect(vm.sizeof(a)).toBe(size);
+      expect(vm.length(a)).toBe(Array.from(s).length);
+    }
+    expect(vm.str('é')).toBe(vm.str('é')); // one-character latin-1 strings are static
+    expect(vm.str('€')).not.toBe(vm.str('€'));
+    expect(vm.value(vm.bytes([1, 2, 3]))).toEqual(new Uint8Array([1, 2, 3]));
+    expect(vm.value(vm.bytearray([9, 8]))).toEqual(new Uint8Array([9, 8]));
+  });
+
+  test('the list header lives in arena memory at the documented offsets', () => {
+    const vm = new ObjectSpace();
+    const x = vm.float(0.25);
+    const l = vm.list([x, x]);
+    const dv = vm.heap.memory.dv;
+    expect(dv.getUint32(l, true)).toBe(1); // ob_refcnt
+    expect(dv.getUint32(l + 16, true)).toBe(2); // ob_size
+    const items = dv.getUint32(l + 24, true); // ob_item
+    expect(dv.getUint32(l + 32, true)).toBe(2); // allocated
+    expect(dv.getUint32(items, true)).toBe(x);
+    expect(dv.getFloat64(x + 16, true)).toBe(0.25);
+    expect(vm.refcount(x)).toBe(3);
+  });
+});
+
+describe('hashing and equality as CPython 3.11', () => {
+  test('numeric hashes equal hash() of CPython 3.11.7', () => {
+    expect(hashDouble(1.5)).toBe(1152921504606846977n);
+    expect(hashDouble(-2.75)).toBe(-1729382256910270466n);
+    expect(hashDouble(1e300)).toBe(1224995262755759164n);
+    expect(hashDouble(0.1)).toBe(230584300921369408n);
+    expect(hashDouble(-0.1)).toBe(-230584300921369408n);
+    expect(hashDouble(Infinity)).toBe(314159n);
+    expect(hashBigInt(2n ** 100n)).toBe(549755813888n);
+    expect(hashBigInt(-(2n ** 100n))).toBe(-549755813888n);
+    expect(hashBigInt(-1n)).toBe(-2n);
+    expect(hashBigInt(2n ** 61n - 1n)).toBe(0n);
+    expect(hashTuple([1n, 2n])).toBe(-3550055125485641917n);
+    expect(hashTuple([])).toBe(5740354900026072187n);
+    expect(hashTuple([hashDouble(1.5), -3n])).toBe(2936311641029127278n);
+  });
+
+  test('set table order of ints equals CPython iteration order', () => {
+    const vm = new ObjectSpace();
+    const s = vm.set(Array.from({ length: 29 }, (_, i) => vm.int(7 * i)));
+    // list(set(range(0, 200, 7))) in CPython 3.11.7
+    expect(vm.setElements(s).map((e) => vm.value(e))).toEqual([
+      0, 133, 7, 140, 14, 147, 21, 154, 28, 161, 35, 168, 42, 175, 49, 182, 56, 189, 63, 196, 70, 77, 84, 91, 98, 105, 112, 119, 126,
+    ]);
+  });
+
+  test('equal keys collide: 1, 1.0 and True are one dict key; equal strs and tuples too', () => {
+    const vm = new ObjectSpace();
+    const d = vm.dict();
+    vm.dictSet(d, vm.int(1), vm.str('int'));
+    vm.dictSet(d, vm.float(1), vm.str('float'));
+    vm.dictSet(d, vm.true, vm.str('bool'));
+    expect(vm.length(d)).toBe(1);
+    expect(vm.value(vm.dictGet(d, vm.int(1)))).toBe('bool');
+    vm.dictSet(d, vm.str('key!'), vm.none);
+    expect(vm.dictGet(d, vm.str('key!'))).toBe(vm.none);
+    vm.dictSet(d, vm.tuple([vm.int(1000), vm.str('x')]), vm.false);
+    expect(vm.dictGet(d, vm.tuple([vm.int(1000), vm.str('x')]))).toBe(vm.false);
+    expect(vm.dictGet(d, vm.int(2))).toBe(0);
+    expect(vm.length(d)).toBe(3);
+    const s = vm.set([vm.str('ab'), vm.str('ab'), vm.int(1), vm.float(1)]);
+    expect(vm.length(s)).toBe(2);
+    expect(vm.setContains(s, vm.true)).toBe(true);
+  });
+
+  test('a non-str key converts a unicode table to a general one (24-byte entries)', () => {
+    const vm = new ObjectSpace();
+    const d = vm.dict();
+    vm.dictSet(d, vm.str('a'), vm.none);
+    expect(vm.sizeof(d)).toBe(64 + 120);
+    const rec = vm.recordRequests();
+    vm.dictSet(d, vm.int(7), vm.none);
+    expect(rec.events).toEqual([['malloc', 32 + 8 + 5 * 24, 'py']]); // the unicode keys went to the keys free list
+    expect(vm.sizeof(d)).toBe(64 + 160);
+    expect(vm.dictItems(d).map(([k]) => vm.value(k))).toEqual(['a', 7]);
+  });
+});
+
+describe('GC-facing structure', () => {
+  test('referents follow tp_traverse order', () => {
+    const vm = new ObjectSpace();
+    const [a, b, c] = [vm.int(1000), vm.int(2000), vm.int(3000)];
+    expect(vm.referents(vm.list([a, b, c]))).toEqual([c, b, a]);
+    expect(vm.referents(vm.tuple([a, b, c]))).toEqual([c, b, a]);
+    const ds = vm.dict();
+    vm.dictSet(ds, vm.str('x'), a);
+    vm.dictSet(ds, vm.str('y'), b);
+    expect(vm.referents(ds)).toEqual([a, b]); // str keys are not visited
+    const dg = vm.dict();
+    vm.dictSet(dg, c, a);
+    vm.dictSet(dg, b, c);
+    expect(vm.referents(dg)).toEqual([a, c, c, b]); // value, key per entry
+    expect(vm.referents(a)).toEqual([]);
+    const C = vm.defineClass('C');
+    const o = vm.instance(C);
+    vm.setAttr(o, 'p', b);
+    vm.setAttr(o, 'q', a);
+    expect(vm.referents(o)).toEqual([b, a]);
+  });
+
+  test('tracking: dicts start untracked and are tracked when a container is stored; GC heads form generation 0', () => {
+    const vm = new ObjectSpace();
+    const d = vm.dict();
+    vm.dictSet(d, vm.str('k'), vm.int(1));
+    expect(vm.isTracked(d)).toBe(false);
+    vm.dictSet(d, vm.str('l'), vm.list());
+    expect(vm.isTracked(d)).toBe(true);
+    const l = vm.list();
+    const u32 = vm.heap.memory.u32;
+    const gc = l - 16;
+    const prev = u32[(gc + 8) >>> 2]!;
+    expect(prev).toBe(d - 16); // linked after the dict, the last tracked object
+    expect(u32[prev >>> 2]).toBe(gc);
+    expect(vm.isTracked(vm.object())).toBe(false);
+  });
+
+  test('the managed dict of an instance: values array, then a split dict on request', () => {
+    const vm = new ObjectSpace();
+    const P = vm.defineClass('P');
+    const rec = vm.recordRequests();
+    const p = vm.instance(P);
+    const q = vm.instance(P);
+    // 56-byte block, then values of 29 and 28 slots (usable shrinks by one per instance)
+    expect(rec.events).toEqual([
+      ['malloc', 56, 'py'],
+      ['malloc', 32 + 8 * 29, 'py'],
+      ['malloc', 56, 'py'],
+      ['malloc', 32 + 8 * 28, 'py'],
+    ]);
+    vm.setAttr(p, 'x', vm.int(1));
+    vm.setAttr(p, 'y', vm.int(2));
+    expect(vm.value(vm.getAttr(p, 'y'))).toBe(2);
+    const d = vm.instanceDict(p);
+    expect(vm.sizeof(d)).toBe(64 + 8 * 28);
+    expect(vm.dictItems(d).map(([k, v]) => [vm.value(k), vm.value(v)])).toEqual([
+      ['x', 1],
+      ['y', 2],
+    ]);
+    vm.setAttr(p, 'z', vm.int(3));
+    expect(vm.value(vm.getAttr(p, 'z'))).toBe(3);
+    vm.decref(d);
+    vm.decref(p);
+    vm.decref(q);
+    vm.heap.check();
+  });
+
+  test('object events: create with size, dealloc with recycling', () => {
+    const vm = new ObjectSpace();
+    const log: string[] = [];
+    vm.observer = {
+      objectCreate: (a, t, size, recycled) => log.push(`+${vm.typeNameOfId(t)} ${size}${recycled ? ' recycled' : ''}`),
+      objectDealloc: (a, t, recycled) => log.push(`-${vm.typeNameOfId(t)}${recycled ? ' recycled' : ''}`),
+    };
+    const f = vm.float(1);
+    const l = vm.list([f]);
+    vm.decref(f);
+    vm.decref(l);
+    vm.float(2);
+    expect(log).toEqual(['+float 24', '+list 56', '-float recycled', '-list recycled', '+float 24 recycled']);
+  });
+});
