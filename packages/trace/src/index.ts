@@ -34,3 +34,83 @@ export type { ReadRawCaptureOpts } from './read-raw-capture.js';
 export { parseStatsFile } from './stats-file.js';
 export type { StatsDump } from './stats-file.js';
 export { TraceFormatError } from './trace-format-error.js';
+export { crc32 } from './crc32.js';
+export { TraceFile, openTrace } from './open-trace.js';
+export type { TraceSeekResult } from './open-trace.js';
+export { TraceReader, readTrace } from './read-trace.js';
+export type { ReadTraceOpts, TraceSource } from './read-trace.js';
+export { recoverTrace } from './recover-trace.js';
+export type { LostRange, RecoveredTrace, RecoveryReport } from './recover-trace.js';
+export type { ChunkInfo } from './trace-chunk.js';
+export type { ArenaState, LiveBlock, LiveObject, PoolState, TraceCheckpoint, TraceCheckpointState } from './trace-checkpoint.js';
+export {
+  CHUNK_CHECKPOINT,
+  CHUNK_DICTIONARY,
+  CHUNK_EVENTS,
+  CHUNK_INDEX,
+  CODEC_DEFLATE_RAW,
+  CODEC_NONE,
+  CODEC_ZSTD_RESERVED,
+  FEATURE_DEFLATE_RAW,
+  KNOWN_REQUIRED_FEATURES,
+  LEVEL_ALLOCATOR,
+  LEVEL_GC,
+  LEVEL_OBJECTS,
+  LEVEL_REFCOUNTS,
+  LEVEL_STACKS,
+  MAX_CHUNK_PAYLOAD,
+  MAX_FIELD_VALUE,
+  MAX_HEADER_LENGTH,
+  TRACE_MAGIC,
+  TRACE_SYNC,
+  TRACE_TRAILER_MAGIC,
+  TRACE_TRAILER_SIZE,
+  TRACE_VERSION_MAJOR,
+  TRACE_VERSION_MINOR,
+} from './trace-constants.js';
+export { DICT_FRAME, DICT_STACK, DICT_STRING, TraceDictionary } from './trace-dictionary.js';
+export type { DictionaryEntry } from './trace-dictionary.js';
+export { EVENT_COLUMNS, TraceEventBatch, emptyEvent } from './trace-event.js';
+export type { TraceEventData, TraceEventInit } from './trace-event.js';
+export { HEADER_FIELDS, decodeTraceHeader, encodeTraceHeader, sizeClassCount, traceHeader } from './trace-header.js';
+export type { TraceHeader, TraceHeaderInit } from './trace-header.js';
+export type { TraceIndexEntry } from './trace-index.js';
+export { fromJsonl, toJsonl } from './trace-jsonl.js';
+export { jsonEventFields } from './trace-jsonl-fields.js';
+export type { JsonEventField } from './trace-jsonl-fields.js';
+export {
+  GC_OUTCOMES,
+  KIND_ARENA_ALLOC,
+  KIND_ARENA_FREE,
+  KIND_BY_NAME,
+  KIND_BY_NUMBER,
+  KIND_CALLOC,
+  KIND_CALLOC_LARGE,
+  KIND_COUNTER,
+  KIND_DECREF,
+  KIND_FREE,
+  KIND_FREE_LARGE,
+  KIND_GC_OBJECT,
+  KIND_GC_START,
+  KIND_GC_STOP,
+  KIND_INCREF,
+  KIND_MALLOC,
+  KIND_MALLOC_LARGE,
+  KIND_MARK,
+  KIND_OBJ_CREATE,
+  KIND_OBJ_DEALLOC,
+  KIND_POOL_EMPTY,
+  KIND_POOL_FULL,
+  KIND_POOL_INIT,
+  KIND_POOL_REUSE,
+  KIND_REALLOC,
+  KIND_REALLOC_LARGE,
+  KIND_THREAD,
+  RECORD_KINDS,
+} from './trace-record-kinds.js';
+export type { EventColumn, FieldOp, RecordFieldSpec, RecordKindSpec } from './trace-record-kinds.js';
+export { traceJsonlSchema } from './trace-schema.js';
+export { MemorySink, webStreamSink } from './trace-sink.js';
+export type { TraceSink } from './trace-sink.js';
+export { TraceWriter } from './trace-writer.js';
+export type { TraceWriterOpts } from './trace-writer.js';

@@ -1,11 +1,18 @@
-import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
 import { RawCaptureReader } from './read-raw-capture.js';
 import type { ReadRawCaptureOpts } from './read-raw-capture.js';
+import { openTrace } from './open-trace.js';
+import type { TraceFile } from './open-trace.js';
+import { readTrace } from './read-trace.js';
+import type { ReadTraceOpts, TraceReader } from './read-trace.js';
 import { TraceFormatError } from './trace-format-error.js';
+import type { TraceSink } from './trace-sink.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -91,4 +98,66 @@ export async function readRawCaptureFile(path: string): Promise<Uint8Array> {
     if (isZlibError(e)) throw gzipError(e, 0);
     throw e;
   }
+}
+
+/**
+ * A {@link TraceSink} over a Node writable stream (a file, a socket, stdout),
+ * honouring its backpressure. Node only.
+ *
+ * @param stream - the stream; closing the sink ends it (and waits for `finish`)
+ * @returns the sink
+ *
+ * @example
+ * ```ts
+ * const w = new TraceWriter(nodeStreamSink(createWriteStream('out.pymtrace')));
+ * ```
+ */
+export function nodeStreamSink(stream: Writable): TraceSink {
+  let failure: Error | undefined;
+  stream.on('error', (e) => {
+    failure = e;
+  });
+  return {
+    async write(bytes: Uint8Array): Promise<void> {
+      if (failure !== undefined) throw failure;
+      if (!stream.write(bytes)) await once(stream, 'drain');
+    },
+    async close(): Promise<void> {
+      if (failure !== undefined) throw failure;
+      await new Promise<void>((resolve, reject) => {
+        stream.end((e?: Error | null) => (e ? reject(e) : resolve()));
+      });
+    },
+  };
+}
+
+/**
+ * A {@link TraceSink} writing a file. Node only.
+ *
+ * @param path - the file to create (truncated if it exists)
+ * @returns the sink
+ */
+export function traceFileSink(path: string): TraceSink {
+  return nodeStreamSink(createWriteStream(path));
+}
+
+/**
+ * Opens a trace file for random access (reads it whole). Node only.
+ *
+ * @param path - the trace file
+ * @returns the opened trace, as {@link openTrace} returns
+ */
+export async function openTraceFile(path: string): Promise<TraceFile> {
+  return openTrace(await readFile(path));
+}
+
+/**
+ * Streams a trace file from disk in bounded memory. Node only.
+ *
+ * @param path - the trace file
+ * @param opts - as for {@link readTrace}
+ * @returns a single-use reader
+ */
+export function readTraceFile(path: string, opts: ReadTraceOpts = {}): TraceReader {
+  return readTrace(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>, opts);
 }

@@ -1,0 +1,399 @@
+import { ByteCursor, ByteWriter } from './byte-cursor.js';
+import { LEVEL_STACKS, MAX_FIELD_VALUE } from './trace-constants.js';
+import { EVENT_COLUMNS, TraceEventBatch } from './trace-event.js';
+import type { TraceEventInit } from './trace-event.js';
+import type { TraceHeader } from './trace-header.js';
+import { sizeClassCount } from './trace-header.js';
+import { KIND_BY_NUMBER } from './trace-record-kinds.js';
+import type { EventColumn, FieldOp, RecordKindSpec } from './trace-record-kinds.js';
+
+const OPS: Record<FieldOp, number> = { uv: 0, zz: 1, str: 2, new: 3, ref: 4, arena: 5, base: 6, type: 7, loc: 8, stack: 9 };
+const OP_UV = 0;
+const OP_ZZ = 1;
+const OP_STR = 2;
+const OP_NEW = 3;
+const OP_REF = 4;
+const OP_ARENA = 5;
+const OP_BASE = 6;
+const OP_TYPE = 7;
+const OP_LOC = 8;
+const OP_STACK = 9;
+
+interface CompiledKind {
+  spec: RecordKindSpec;
+  ops: number[];
+  cols: EventColumn[];
+}
+
+const COMPILED: (CompiledKind | undefined)[] = KIND_BY_NUMBER.map((spec) => (spec === undefined ? undefined : { spec, ops: spec.fields.map((x) => OPS[x.op]), cols: spec.fields.map((x) => x.column) }));
+
+/** Delta state of one events chunk (reset at every chunk start). */
+class DeltaState {
+  nextId = 0;
+  lastRef = 0;
+  lastArena = 0;
+  lastBase = 0;
+  lastType = 0;
+  lastStack = 0;
+  readonly lastKey = new Float64Array(256);
+  readonly lastBlock = new Float64Array(256).fill(-1);
+
+  reset(): void {
+    this.nextId = 0;
+    this.lastRef = 0;
+    this.lastArena = 0;
+    this.lastBase = 0;
+    this.lastType = 0;
+    this.lastStack = 0;
+    this.lastKey.fill(0);
+    this.lastBlock.fill(-1);
+  }
+}
+
+/** Running totals the index records per chunk; advanced event by event. @internal */
+export class LiveStats {
+  /** Live bytes now. */
+  live = 0;
+  /** Arenas in use now. */
+  arenas = 0;
+  /** Live bytes at the current chunk's start. */
+  liveStart = 0;
+  /** Peak live bytes in the current chunk (at least `liveStart`). */
+  peak = 0;
+  /** Sequence number of the event that reached `peak` (the chunk's first sequence number if none exceeded `liveStart`). */
+  peakSeq = 0;
+
+  /** Starts a chunk at `seq`. */
+  begin(seq: number): void {
+    this.liveStart = this.live;
+    this.peak = this.live;
+    this.peakSeq = seq;
+  }
+
+  /** Applies the event of kind `kind` with sequence number `seq`. */
+  apply(kind: number, size: number, oldSize: number, seq: number): void {
+    const spec = KIND_BY_NUMBER[kind];
+    if (spec === undefined) return;
+    if (spec.live === 1) this.live += size;
+    else if (spec.live === -1) this.live -= size;
+    else if (spec.live === 2) this.live += size - oldSize;
+    else if (kind === 2) this.arenas++;
+    else if (kind === 3) this.arenas--;
+    if (this.live > this.peak) {
+      this.peak = this.live;
+      this.peakSeq = seq;
+    }
+  }
+}
+
+function classOf(size: number, alignment: number): number {
+  return size === 0 ? 0 : Math.floor((size - 1) / alignment);
+}
+
+/**
+ * Encodes event records into one events-chunk payload, validating each event.
+ * Internal: {@link TraceWriter} and `fromJsonl` use it.
+ *
+ * @internal
+ */
+export class EventEncoder {
+  readonly out = new ByteWriter(1 << 16);
+  readonly stats = new LiveStats();
+  readonly #state = new DeltaState();
+  readonly #alignment: number;
+  readonly #classes: number;
+  readonly #poolsPerArena: number;
+  readonly #stacks: boolean;
+  readonly #eventClock: boolean;
+  /** Events in the current chunk. */
+  count = 0;
+  /** Sequence number of the next event. */
+  seq = 0;
+  /** Time of the last event (the chunk's first time before any). */
+  time = 0;
+  /** First sequence number and time of the current chunk. */
+  firstSeq = 0;
+  firstTime = 0;
+
+  constructor(h: TraceHeader) {
+    this.#alignment = h.alignment;
+    this.#classes = sizeClassCount(h);
+    this.#poolsPerArena = h.arenaSize / h.poolSize;
+    this.#stacks = (h.level & LEVEL_STACKS) !== 0;
+    this.#eventClock = h.clockUnit === 'event';
+  }
+
+  /** Starts a chunk (at the current sequence number). */
+  begin(firstTime: number): void {
+    this.out.length = 0;
+    this.count = 0;
+    this.firstSeq = this.seq;
+    this.firstTime = firstTime;
+    this.time = firstTime;
+    this.#state.reset();
+    this.stats.begin(this.seq);
+  }
+
+  /** The time an event gets when it carries none. */
+  defaultTime(): number {
+    return this.#eventClock ? this.seq : this.time;
+  }
+
+  /** Encodes one event; throws RangeError (nothing written) if it is not valid. */
+  append(e: TraceEventInit): void {
+    const c = COMPILED[e.kind];
+    if (c === undefined) throw new RangeError(`unknown event kind ${e.kind}`);
+    const time = e.time ?? this.defaultTime();
+    if (!Number.isInteger(time) || time < this.time || time > MAX_FIELD_VALUE) throw new RangeError(`event ${this.seq}: time ${time} is not an integer >= the previous time ${this.time}`);
+    const spec = c.spec;
+    const v = (col: EventColumn): number => {
+      const x = e[col] ?? 0;
+      if (!Number.isInteger(x) || x < 0 || x > MAX_FIELD_VALUE) throw new RangeError(`event ${this.seq} (${spec.name}): ${col} ${x} is not an integer in 0..2^52-1`);
+      return x;
+    };
+    let size = v('size');
+    if (spec.calloc) {
+      size = v('count') * v('value');
+      if (size > MAX_FIELD_VALUE) throw new RangeError(`event ${this.seq} (calloc): nelem × elsize too large`);
+      if (e.size !== undefined && e.size !== 0 && e.size !== size) throw new RangeError(`event ${this.seq} (${spec.name}): size ${e.size} is not nelem × elsize = ${size}`);
+    }
+    let cls = 0;
+    if (spec.pymalloc) {
+      cls = classOf(size, this.#alignment);
+      if (cls >= this.#classes) throw new RangeError(`event ${this.seq} (${spec.name}): size ${size} is above the small-request threshold`);
+      if (e.cls !== undefined && e.cls !== 0 && e.cls !== cls) throw new RangeError(`event ${this.seq} (${spec.name}): cls ${e.cls} is not the class of size ${size} (${cls})`);
+    }
+    // Validate everything before writing a byte.
+    for (let i = 0; i < c.ops.length; i++) {
+      const op = c.ops[i]!;
+      if (op === OP_ZZ) {
+        const x = e[c.cols[i]!] ?? 0;
+        if (!Number.isInteger(x) || Math.abs(x) > MAX_FIELD_VALUE) throw new RangeError(`event ${this.seq} (${spec.name}): ${c.cols[i]!} ${x} is not an integer in ±(2^52-1)`);
+      } else if (op === OP_LOC) {
+        if (v('pool') >= this.#poolsPerArena) throw new RangeError(`event ${this.seq} (${spec.name}): pool ${e.pool} >= ${this.#poolsPerArena} pools per arena`);
+        v('arena');
+        v('block');
+      } else if (op === OP_STACK) {
+        if (!this.#stacks && (e.stack ?? 0) !== 0) throw new RangeError(`event ${this.seq} (${spec.name}): a stack id needs level LEVEL_STACKS`);
+        v('stack');
+      } else {
+        const x = v(c.cols[i]!);
+        if (c.cols[i] === 'cls' && x >= this.#classes) throw new RangeError(`event ${this.seq} (${spec.name}): cls ${x} >= ${this.#classes}`);
+        if (c.cols[i] === 'pool' && x >= this.#poolsPerArena) throw new RangeError(`event ${this.seq} (${spec.name}): pool ${x} >= ${this.#poolsPerArena}`);
+      }
+    }
+    const w = this.out;
+    const s = this.#state;
+    const dt = time - this.time;
+    if (dt < 3) w.u8((e.kind << 2) | dt);
+    else {
+      w.u8((e.kind << 2) | 3);
+      w.uv(dt);
+    }
+    for (let i = 0; i < c.ops.length; i++) {
+      const col = c.cols[i]!;
+      const x = e[col] ?? 0;
+      switch (c.ops[i]) {
+        case OP_UV:
+        case OP_STR:
+          w.uv(x);
+          break;
+        case OP_ZZ:
+          w.zz(x);
+          break;
+        case OP_NEW:
+          w.zz(x - s.nextId);
+          s.nextId = x + 1;
+          s.lastRef = x;
+          break;
+        case OP_REF:
+          w.zz(x - s.lastRef);
+          s.lastRef = x;
+          break;
+        case OP_ARENA:
+          w.zz(x - s.lastArena);
+          s.lastArena = x;
+          break;
+        case OP_BASE:
+          w.zz(x - s.lastBase);
+          s.lastBase = x;
+          break;
+        case OP_TYPE:
+          w.zz(x - s.lastType);
+          s.lastType = x;
+          break;
+        case OP_LOC: {
+          const key = (e.arena ?? 0) * this.#poolsPerArena + (e.pool ?? 0);
+          const block = e.block ?? 0;
+          w.zz(key - s.lastKey[cls]!);
+          w.zz(block - s.lastBlock[cls]! - 1);
+          s.lastKey[cls] = key;
+          s.lastBlock[cls] = block;
+          break;
+        }
+        case OP_STACK:
+          if (this.#stacks) {
+            w.zz(x - s.lastStack);
+            s.lastStack = x;
+          }
+          break;
+      }
+    }
+    this.stats.apply(e.kind, size, e.oldSize ?? 0, this.seq);
+    this.time = time;
+    this.count++;
+    this.seq++;
+  }
+}
+
+/**
+ * Decodes an events-chunk payload into a batch (reused when it is big
+ * enough). Every error is a `TraceFormatError` at the file offset
+ * `base + position`.
+ *
+ * @internal
+ */
+export function decodeEvents(
+  h: TraceHeader,
+  raw: Uint8Array,
+  n: number,
+  firstSeq: number,
+  firstTime: number,
+  base: number,
+  what: string,
+  fixed: boolean,
+  reuse?: TraceEventBatch,
+): TraceEventBatch {
+  const c = new ByteCursor(raw, 0, raw.length, base, what, fixed);
+  if (n > raw.length) throw c.error('E_COUNT', `record count ${n} exceeds the ${raw.length}-byte payload`, 0);
+  let b: TraceEventBatch;
+  if (reuse !== undefined && reuse.capacity >= n) {
+    b = reuse;
+    b.kind.fill(0, 0, n);
+    b.time.fill(0, 0, n);
+    for (const col of EVENT_COLUMNS) b[col].fill(0, 0, n);
+  } else b = new TraceEventBatch(n);
+  b.length = n;
+  b.firstSeq = firstSeq;
+  const alignment = h.alignment;
+  const classes = sizeClassCount(h);
+  const ppa = h.arenaSize / h.poolSize;
+  const stacks = (h.level & LEVEL_STACKS) !== 0;
+  let nextId = 0;
+  let lastRef = 0;
+  let lastArena = 0;
+  let lastBase = 0;
+  let lastType = 0;
+  let lastStack = 0;
+  const lastKey = new Float64Array(classes);
+  const lastBlock = new Float64Array(classes).fill(-1);
+  let time = firstTime;
+  const bad = (col: string, x: number, at: number): never => {
+    throw c.error('E_RANGE', `${col} ${x} out of range`, at);
+  };
+  for (let r = 0; r < n; r++) {
+    const at = c.pos;
+    const tag = c.u8();
+    const kind = tag >> 2;
+    const ck = COMPILED[kind];
+    if (ck === undefined) throw c.error('E_TAG', `unknown event tag 0x${tag.toString(16)} (record ${r})`, at);
+    const tc = tag & 3;
+    time += tc < 3 ? tc : c.uv();
+    if (time > MAX_FIELD_VALUE) bad('time', time, at);
+    b.kind[r] = kind;
+    b.time[r] = time;
+    const ops = ck.ops;
+    const cols = ck.cols;
+    let cls = 0;
+    for (let i = 0; i < ops.length; i++) {
+      const col = cols[i]!;
+      const fat = c.pos;
+      let x: number;
+      switch (ops[i]) {
+        case OP_UV:
+        case OP_STR:
+          x = c.uv();
+          if (x > MAX_FIELD_VALUE) bad(col, x, fat);
+          if (col === 'count' && ck.spec.calloc) {
+            b.count[r] = x;
+            continue;
+          }
+          if (col === 'cls' && x >= classes) bad(col, x, fat);
+          if (col === 'pool' && x >= ppa) bad(col, x, fat);
+          break;
+        case OP_ZZ:
+          x = c.zz();
+          if (Math.abs(x) > MAX_FIELD_VALUE) bad(col, x, fat);
+          break;
+        case OP_NEW:
+          x = c.zz() + nextId;
+          if (x < 0 || x > MAX_FIELD_VALUE) bad(col, x, fat);
+          nextId = x + 1;
+          lastRef = x;
+          break;
+        case OP_REF:
+          x = c.zz() + lastRef;
+          if (x < 0 || x > MAX_FIELD_VALUE) bad(col, x, fat);
+          lastRef = x;
+          break;
+        case OP_ARENA:
+          x = c.zz() + lastArena;
+          if (x < 0 || x > MAX_FIELD_VALUE) bad(col, x, fat);
+          lastArena = x;
+          break;
+        case OP_BASE:
+          x = c.zz() + lastBase;
+          if (x < 0 || x > MAX_FIELD_VALUE) bad(col, x, fat);
+          lastBase = x;
+          break;
+        case OP_TYPE:
+          x = c.zz() + lastType;
+          if (x < 0 || x > MAX_FIELD_VALUE) bad(col, x, fat);
+          lastType = x;
+          break;
+        case OP_LOC: {
+          const key = c.zz() + lastKey[cls]!;
+          if (key < 0 || key > MAX_FIELD_VALUE) bad('pool key', key, fat);
+          const bat = c.pos;
+          const block = c.zz() + lastBlock[cls]! + 1;
+          if (block < 0 || block > MAX_FIELD_VALUE) bad('block', block, bat);
+          lastKey[cls] = key;
+          lastBlock[cls] = block;
+          b.arena[r] = Math.floor(key / ppa);
+          b.pool[r] = key % ppa;
+          b.block[r] = block;
+          continue;
+        }
+        default: // OP_STACK
+          if (!stacks) continue;
+          x = c.zz() + lastStack;
+          if (x < 0 || x > MAX_FIELD_VALUE) bad(col, x, fat);
+          lastStack = x;
+          break;
+      }
+      b[col][r] = x;
+      if (ck.spec.calloc && col === 'value') {
+        const size = b.count[r]! * x;
+        if (size > MAX_FIELD_VALUE) bad('nelem × elsize', size, fat);
+        b.size[r] = size;
+      }
+      if (ck.spec.pymalloc && col === 'size') cls = classOf(x, alignment);
+      if (ck.spec.calloc && col === 'value' && ck.spec.pymalloc) cls = classOf(b.size[r]!, alignment);
+      if (ck.spec.pymalloc && cls >= classes) bad('pymalloc size', b.size[r]!, fat);
+    }
+    if (ck.spec.pymalloc) b.cls[r] = cls;
+  }
+  if (c.pos !== raw.length) throw c.error('E_TRAILING', `${raw.length - c.pos} bytes after the last of ${n} records`);
+  return b;
+}
+
+/**
+ * Applies one batch to running totals, as the writer does (for an index rebuilt by scanning).
+ *
+ * @internal
+ */
+export function applyBatch(stats: LiveStats, b: TraceEventBatch): void {
+  stats.begin(b.firstSeq);
+  for (let i = 0; i < b.length; i++) stats.apply(b.kind[i]!, b.size[i]!, b.oldSize[i]!, b.firstSeq + i);
+}
+

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { everyKind, expected, rows, writeSample } from '../test/trace-samples.js';
+import { openTrace } from './open-trace.js';
+import { readTrace } from './read-trace.js';
+import { TraceAssembler } from './trace-assembler.js';
+import { crc32 } from './crc32.js';
+import { TRACE_MAGIC } from './trace-constants.js';
+import { decodeTraceHeader, encodeTraceHeader, traceHeader } from './trace-header.js';
+import { KIND_MALLOC_LARGE } from './trace-record-kinds.js';
+import { MemorySink } from './trace-sink.js';
+
+async function readAll(source: Parameters<typeof readTrace>[0]) {
+  const reader = readTrace(source);
+  const batches = [];
+  for await (const b of reader) batches.push(b);
+  return { reader, events: rows(batches) };
+}
+
+describe('format rules', () => {
+  it('crc32 is the zlib/PNG CRC', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+
+  it('the header: magic, version, TLVs and CRC, exactly', () => {
+    const bytes = encodeTraceHeader(traceHeader({ writer: 'w', writerVersion: 'v', clockUnit: 'event' }));
+    expect([...bytes.subarray(0, 8)]).toEqual(TRACE_MAGIC);
+    expect([...bytes.subarray(8, 11)]).toEqual([1, 0, 36]);
+    // field 1 (writer), wire 2: key 0x0a, length 1, 'w'
+    expect([...bytes.subarray(11, 14)]).toEqual([0x0a, 1, 0x77]);
+    expect(decodeTraceHeader(bytes).end).toBe(bytes.length);
+    expect(decodeTraceHeader(bytes).header).toEqual(traceHeader({ writer: 'w', writerVersion: 'v' }));
+  });
+
+  it('refuses an unknown major version, a bad magic and unknown required features, with clear errors', async () => {
+    const ok = encodeTraceHeader(traceHeader());
+    const v2 = ok.slice();
+    v2[8] = 2;
+    expect(() => decodeTraceHeader(v2)).toThrow(/trace format 2\.0 is not readable by this reader/);
+    const text = ok.slice();
+    text[4] = 0x0a; // CR LF -> LF LF: mangled by a text-mode transfer
+    expect(() => decodeTraceHeader(text)).toThrow(/bad magic byte at 4/);
+    const future = encodeTraceHeader(traceHeader({ requiredFeatures: 0b110 }));
+    expect(() => decodeTraceHeader(future)).toThrow(expect.objectContaining({ code: 'E_FEATURE', message: expect.stringMatching(/requires features this reader does not support \(bits 0x6/) as unknown }));
+    await expect(readAll(future)).rejects.toMatchObject({ code: 'E_FEATURE' });
+    await expect(openTrace(future)).rejects.toMatchObject({ code: 'E_FEATURE' });
+    // Optional features and unknown header fields are fine.
+    expect(decodeTraceHeader(encodeTraceHeader(traceHeader({ optionalFeatures: 0xff }))).header.optionalFeatures).toBe(0xff);
+  });
+
+  it('skips unknown chunk types by length, in the streaming reader and openTrace', async () => {
+    const sink = new MemorySink();
+    const asm = new TraceAssembler(traceHeader(), sink);
+    asm.storedChunk({ type: 77, codec: 5, flags: 0xff, firstSeq: 123, firstTime: 9, records: 1 }, new Uint8Array(300).fill(0x9e), 300);
+    asm.encoder.begin(0);
+    asm.encoder.append({ kind: KIND_MALLOC_LARGE, id: 3, size: 10_000 });
+    asm.eventsChunk(0);
+    asm.storedChunk({ type: 250, codec: 0, flags: 0, firstSeq: 0, firstTime: 0, records: 0 }, new Uint8Array(0), 0);
+    await asm.finish();
+    const bytes = sink.bytes();
+    const want = [expected({ kind: KIND_MALLOC_LARGE, id: 3, size: 10_000, time: 0 })];
+    expect((await readAll(bytes)).events).toEqual(want);
+    const file = await openTrace(bytes);
+    expect(file.index.map((e) => e.type)).toEqual([77, 2, 250]);
+    expect(rows([await file.events(file.index[1]!)])).toEqual(want);
+  });
+
+  it('the streaming reader gives the same events from any split of the input, and from a ReadableStream', async () => {
+    const bytes = await writeSample([...everyKind(), ...everyKind().map((e) => ({ ...e, time: (e.time ?? 0) + 2_000_000 }))], { chunkSize: 64, codec: 'deflate-raw' });
+    const want = (await readAll(bytes)).events;
+    expect(want.length).toBe(2 * everyKind().length);
+    for (const piece of [1, 3, 7, 100]) {
+      async function* pieces(): AsyncGenerator<Uint8Array> {
+        for (let i = 0; i < bytes.length; i += piece) yield await Promise.resolve(bytes.subarray(i, i + piece));
+      }
+      const { reader, events } = await readAll(pieces());
+      expect(events).toEqual(want);
+      expect(reader.complete).toBe(true);
+    }
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes.subarray(0, 50));
+        c.enqueue(bytes.subarray(50));
+        c.close();
+      },
+    });
+    expect((await readAll(stream)).events).toEqual(want);
+  });
+
+  it('streaming errors carry file offsets: truncation, garbage, a missing chunk', async () => {
+    const bytes = await writeSample(everyKind(), { chunkSize: 64 });
+    const file = await openTrace(bytes);
+    const e2 = file.index[2]!;
+    await expect(readAll(bytes.subarray(0, e2.offset + 5))).rejects.toMatchObject({ code: 'E_TRUNCATED', offset: e2.offset + 5 });
+    const garbage = bytes.slice();
+    garbage[e2.offset] = 0;
+    await expect(readAll(garbage)).rejects.toMatchObject({ code: 'E_SYNC', offset: e2.offset });
+    const gap = new Uint8Array([...bytes.subarray(0, e2.offset), ...bytes.subarray(e2.offset + e2.length)]);
+    await expect(readAll(gap)).rejects.toMatchObject({ code: 'E_DICT' });
+    // Without trailer and index (writer killed): events read, complete false.
+    const cut = bytes.subarray(0, file.index.at(-1)!.offset + file.index.at(-1)!.length);
+    const { reader, events } = await readAll(cut);
+    expect(events.length).toBe(everyKind().length);
+    expect(reader.complete).toBe(false);
+  });
+});
