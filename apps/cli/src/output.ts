@@ -10,6 +10,13 @@ export interface Output {
 
 /** The process's stdout and stderr. */
 export function processOutput(): Output {
+  // A reader that goes away (`pymem ... | head`) ends the output, not the process with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
   return {
     out: (t) => process.stdout.write(t),

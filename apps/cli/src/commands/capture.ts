@@ -1,8 +1,10 @@
 import { CaptureError } from '@pymem/capture';
 import type { CaptureResult } from '@pymem/capture';
 import { capture } from '@pymem/capture/node';
+import type { Command } from 'commander';
 import { CliError, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
+import type { CommandContext } from './command.js';
 import { n } from '../output.js';
 
 /** Options of `pymem capture`. */
@@ -60,4 +62,21 @@ export async function captureCommand(o: Output, argv: readonly string[], opts: C
     printCapture(o, argv, output, stats, r);
   }
   return r.exitCode === 0 ? EXIT_OK : r.exitCode;
+}
+
+/** Registers `pymem capture`. */
+export function registerCapture(program: Command, ctx: CommandContext): void {
+  program
+    .command('capture')
+    .description('run a CPython program with allocator hooks and record every pymalloc request as a raw capture (Linux, CPython 3.9 – 3.13 with a shared libpython)')
+    .argument('<cmd...>', 'the interpreter and its arguments, after --: -- python3 script.py')
+    .option('-o, --output <file>', 'raw capture to write (PYMTRC01)', DEFAULT_CAPTURE)
+    .option('--stats <file>', 'statistics dump file (default: the output name with .stats.txt)')
+    .option('--no-stats', 'write no statistics dumps')
+    .option('--children', 'trace child processes too, into OUTPUT.<pid>')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nIn the program, `import pymem_capture; pymem_capture.mark("label")` records a mark and\nthe statistics at that point. Exits 0, or with the program\'s exit code when it\nfailed (the capture is still written), or 2 when it cannot capture.\n')
+    .action(async (command: string[], opts: CaptureCommandOpts) => {
+      ctx.setCode(await captureCommand(ctx.o, command, opts));
+    });
 }

@@ -1,7 +1,10 @@
 import { classToSize } from '@pymem/arena';
+import type { Command } from 'commander';
+import { Option } from 'commander';
 import { assetPath, DEMO_CAPTURE, DEMO_STATS } from '../assets.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
+import type { CommandContext } from './command.js';
 import { n, style } from '../output.js';
 import { verifyCapture } from '../verify.js';
 import { openCapture, readStats } from '../capture-input.js';
@@ -47,4 +50,15 @@ export async function demoCommand(o: Output, opts: { json?: boolean }): Promise<
   o.out('blocks spread over many pools pin whole megabytes.\n\n');
   o.out(`Next: pymem verify <capture.bin.gz> --stats <capture.stats.txt>   (check a capture of your own)\n`);
   return report.mismatches === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+/** Registers `pymem demo`. */
+export function registerDemo(program: Command, ctx: CommandContext): void {
+  program
+    .command('demo')
+    .description('replay the bundled real CPython capture and show why its arenas stay mapped')
+    .addOption(new Option('--json', 'print the report as JSON'))
+    .action(async (opts: { json?: boolean }) => {
+      ctx.setCode(await demoCommand(ctx.o, opts));
+    });
 }

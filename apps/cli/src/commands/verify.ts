@@ -1,8 +1,10 @@
+import type { Command } from 'commander';
 import { formatPyVersion } from '@pymem/trace';
 import type { RawHeader } from '@pymem/trace';
 import { inputError, openCapture, readStats } from '../capture-input.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
+import type { CommandContext } from './command.js';
 import { n, percent, rate, style } from '../output.js';
 import type { VerifyReport } from '../verify.js';
 import { verifyCapture } from '../verify.js';
@@ -66,4 +68,17 @@ export async function verifyCommand(o: Output, path: string, opts: VerifyCommand
     printVerify(o, path, header, report);
   }
   return report.mismatches === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+/** Registers `pymem verify`. */
+export function registerVerify(program: Command, ctx: CommandContext): void {
+  program
+    .command('verify')
+    .description('replay a raw capture (PYMTRC01, plain or gzip) through the pymalloc model and check every result, arena release and statistics dump')
+    .argument('<capture>', 'raw capture file, or - for stdin')
+    .option('--stats <file>', 'sys._debugmallocstats() dumps to compare at each mark (NAME.stats.txt)')
+    .option('--json', 'print the report as JSON')
+    .action(async (capture: string, opts: { stats?: string; json?: boolean }) => {
+      ctx.setCode(await verifyCommand(ctx.o, capture, opts));
+    });
 }

@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { Output } from '../output.js';
+
+/** What a command's action needs from the program. */
+export interface CommandContext {
+  readonly o: Output;
+  /** Sets the process exit code the command ends with. */
+  readonly setCode: (code: number) => void;
+}
+
+/** Adds one command (its options, help and action) to the program. */
+export type Registrar = (program: Command, ctx: CommandContext) => void;
