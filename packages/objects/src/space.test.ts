@@ -1,3 +1,4 @@
+import { createLinearHeap } from '@pymem/arena';
 import { describe, expect, test } from 'vitest';
 import { hashBigInt, hashDouble, hashTuple } from './hash.js';
 import { ObjectSpace } from './space.js';
@@ -47,6 +48,33 @@ describe('values in memory', () => {
   });
 });
 
+describe('heaps', () => {
+  test('objects survive the memory growing under them (a resizable ArrayBuffer from 1 MiB)', () => {
+    const vm = new ObjectSpace({ heap: createLinearHeap({ memory: new ArrayBuffer(1 << 20, { maxByteLength: 64 << 20 }) }) });
+    const before = vm.heap.memory.byteLength;
+    const d = vm.dict();
+    const l = vm.list();
+    for (let i = 0; i < 20_000; i++) {
+      const k = vm.str(`key${i}`);
+      const v = vm.float(i / 4);
+      vm.dictSet(d, k, v);
+      vm.listAppend(l, k);
+      vm.decref(k);
+      vm.decref(v);
+    }
+    expect(vm.heap.memory.byteLength).toBeGreaterThan(before);
+    const items = vm.items(l);
+    for (let i = 0; i < 20_000; i += 997) {
+      expect(vm.value(items[i]!)).toBe(`key${i}`);
+      expect(vm.value(vm.dictGet(d, items[i]!))).toBe(i / 4);
+    }
+    vm.decref(d);
+    vm.decref(l);
+    vm.clearFreeLists();
+    vm.heap.check();
+  });
+});
+
 describe('hashing and equality as CPython 3.11', () => {
   test('numeric hashes equal hash() of CPython 3.11.7', () => {
     expect(hashDouble(1.5)).toBe(1152921504606846977n);
@@ -62,6 +90,39 @@ describe('hashing and equality as CPython 3.11', () => {
     expect(hashTuple([1n, 2n])).toBe(-3550055125485641917n);
     expect(hashTuple([])).toBe(5740354900026072187n);
     expect(hashTuple([hashDouble(1.5), -3n])).toBe(2936311641029127278n);
+  });
+
+  test('str and bytes hashes equal CPython 3.11.7 with PYTHONHASHSEED=0 (SipHash-1-3, zero key)', () => {
+    const vm = new ObjectSpace();
+    const expected: [string, bigint][] = [
+      ['', 0n],
+      ['a', 4644417185603328019n],
+      ['ab', 6148830537548944441n],
+      ['abcdefg', 7904145750247929094n],
+      ['abcdefgh', 4574395652268504554n],
+      ['abcdefghi', -532774252720507163n],
+      ['k00', -8930125873593456717n],
+      ['hello world!', 839851713330019024n],
+      ['é', 6047309291227476195n],
+      ['héllo', 6395329678795984700n],
+      ['€uro', 7542247858446192590n],
+      ['h😀llo', 8256407882603523177n],
+      ['x'.repeat(33), 3129705393707619204n],
+    ];
+    for (const [s, h] of expected) expect(vm.hashOf(vm.str(s))).toBe(h);
+    expect(vm.hashOf(vm.bytes([97, 98, 99]))).toBe(-4594863902769663758n);
+    expect(vm.hashOf(vm.bytes([]))).toBe(0n);
+    expect(vm.hashOf(vm.int(-1))).toBe(-2n);
+    expect(vm.hashOf(vm.float(1.5))).toBe(1152921504606846977n);
+  });
+
+  test('set table order of strs equals CPython with PYTHONHASHSEED=0', () => {
+    const vm = new ObjectSpace();
+    const s = vm.set(Array.from({ length: 20 }, (_, i) => vm.str(`k${i}`)));
+    // PYTHONHASHSEED=0: list(set('k%d' % i for i in range(20)))
+    expect(vm.setElements(s).map((e) => vm.value(e))).toEqual(
+      ['k1', 'k8', 'k14', 'k18', 'k7', 'k15', 'k9', 'k3', 'k0', 'k10', 'k5', 'k19', 'k17', 'k6', 'k16', 'k11', 'k12', 'k2', 'k13', 'k4'],
+    );
   });
 
   test('set table order of ints equals CPython iteration order', () => {

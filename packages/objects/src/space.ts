@@ -2,7 +2,7 @@ import type { Pymalloc, PymallocObserver, Route } from '@pymem/arena';
 import { ROUTE_PYMALLOC, createLinearHeap } from '@pymem/arena';
 import { ObjectModelError } from './errors.js';
 import type { ObjectObserver, RequestEvent } from './events.js';
-import { hashBigInt, hashDouble, hashTuple } from './hash.js';
+import { hashBigInt, hashBytesSeed0, hashDouble, hashTuple } from './hash.js';
 import {
   BUILTIN_TYPE_NAMES,
   BYTEARRAY_ALLOC,
@@ -229,6 +229,7 @@ export class ObjectSpace {
   // Scratch hash (signed 64-bit as two 32-bit halves).
   private hLo = 0;
   private hHi = 0;
+  private readonly hashOut = new Uint32Array(2);
 
   constructor(opts: ObjectSpaceOpts = {}) {
     const heap = opts.heap ?? createLinearHeap();
@@ -1040,7 +1041,7 @@ export class ObjectSpace {
   // ------------------------------------------------------------ hashing
 
   /** Hash of `a` into hLo/hHi; throws for unhashable objects. */
-  private hash(a: number): void {
+  private hashInto(a: number): void {
     const t = this.r(a + OB_TYPE);
     switch (t) {
       case T_STR: {
@@ -1085,7 +1086,7 @@ export class ObjectSpace {
         const n = this.r(a + OB_SIZE);
         const hs: bigint[] = [];
         for (let i = 0; i < n; i++) {
-          this.hash(this.r(a + TUPLE_ITEMS + 8 * i));
+          this.hashInto(this.r(a + TUPLE_ITEMS + 8 * i));
           hs.push(BigInt.asIntN(64, (BigInt(this.hHi) << 32n) | BigInt(this.hLo)));
         }
         this.setHashBig(hashTuple(hs));
@@ -1100,6 +1101,18 @@ export class ObjectSpace {
         // None (3.11 hashes it by address), object(), instances, frozenset (not modelled: identity).
         this.pointerHash(a);
     }
+  }
+
+  /**
+   * `hash(obj)` as CPython 3.11 computes it: ints, floats and tuples exactly;
+   * str and bytes as with `PYTHONHASHSEED=0` (SipHash-1-3, zero key); None,
+   * `object()` and instances from their address (`_Py_HashPointer`).
+   * @throws {@link ObjectModelError} `E_UNHASHABLE` for lists, dicts, sets, bytearrays.
+   */
+  hashOf(a: number): bigint {
+    this.check(a, 'hashOf');
+    this.hashInto(a);
+    return BigInt.asIntN(64, (BigInt(this.hHi) << 32n) | BigInt(this.hLo));
   }
 
   /** `_Py_HashPointer`: the address rotated right by 4 bits. */
@@ -1119,27 +1132,10 @@ export class ObjectSpace {
     this.hHi = Number(u >> 32n);
   }
 
-  /**
-   * Hash of str/bytes contents. CPython uses SipHash-1-3 with a per-process
-   * random key; the model uses a fixed 64-bit FNV-1a variant (never -1).
-   */
+  /** Hash of str/bytes contents: CPython's SipHash-1-3 with the `PYTHONHASHSEED=0` key. */
   private contentHash(d: number, nbytes: number): [number, number] {
-    const u8 = this.mem.u8;
-    let lo = 0x84222325;
-    let hi = 0xcbf29ce4;
-    for (let i = 0; i < nbytes; i++) {
-      lo ^= u8[d + i]!;
-      // multiply (hi, lo) by the FNV prime 0x100000001b3
-      const l16 = lo & 0xffff;
-      const l16h = lo >>> 16;
-      const nlo = l16 * 0x1b3;
-      const nmid = l16h * 0x1b3 + (nlo >>> 16);
-      const newLo = ((nmid & 0xffff) << 16) | (nlo & 0xffff);
-      hi = (Math.imul(hi, 0x1b3) + (lo << 8) + Math.floor(nmid / 65536)) >>> 0;
-      lo = newLo >>> 0;
-    }
-    if (lo === 0xffffffff && hi === 0xffffffff) lo = 0xfffffffe;
-    return [lo >>> 0, hi >>> 0];
+    hashBytesSeed0(this.mem.u8, d, nbytes, this.hashOut);
+    return [this.hashOut[1]!, this.hashOut[0]!];
   }
 
   /** Rich equality as dicts and sets use it (identity, then by value for str, bytes, numbers, tuples). */
@@ -1264,7 +1260,7 @@ export class ObjectSpace {
       this.hLo = this.r(e);
       this.hHi = this.r(e + 4);
     } else {
-      this.hash(this.entryKey(k, ix));
+      this.hashInto(this.entryKey(k, ix));
     }
   }
 
@@ -1378,7 +1374,7 @@ export class ObjectSpace {
     this.expectType(d, T_DICT, 'dictSet');
     this.check(key, 'dictSet key');
     this.check(value, 'dictSet value');
-    this.hash(key);
+    this.hashInto(key);
     this.incref(key);
     this.incref(value);
     this.insertDict(d, key, value);
@@ -1485,7 +1481,7 @@ export class ObjectSpace {
         const ix = this.mem.u8[oldValues - 3 - i]!;
         const key = this.entryKey(oldk, ix);
         this.incref(key);
-        this.hash(key);
+        this.hashInto(key);
         this.writeEntry(nk, j++, key, this.r(oldValues + 8 * ix), this.hLo, this.hHi);
       }
     } else {
@@ -1528,7 +1524,7 @@ export class ObjectSpace {
   dictGet(d: number, key: number): number {
     this.expectType(d, T_DICT, 'dictGet');
     this.check(key, 'dictGet key');
-    this.hash(key);
+    this.hashInto(key);
     const k = this.r(d + DICT_KEYS);
     const ix = this.lookup(k, key);
     if (ix < 0) return 0;
@@ -1606,7 +1602,7 @@ export class ObjectSpace {
   }
 
   private setAddEntry(s: number, key: number): void {
-    this.hash(key);
+    this.hashInto(key);
     const hLo = this.hLo;
     const hHi = this.hHi;
     this.incref(key);
@@ -1828,7 +1824,7 @@ export class ObjectSpace {
     const values = this.r(obj + MANAGED_VALUES);
     if (values !== 0) {
       const k = c.sharedKeys;
-      this.hash(nameStr);
+      this.hashInto(nameStr);
       let ix = this.lookup(k, nameStr);
       const slots = this.valuesSlots.get(values) ?? 0;
       if (ix < 0 && this.rs(k + DK_USABLE) > 0) {
@@ -1865,7 +1861,7 @@ export class ObjectSpace {
     const nameStr = this.intern(name);
     const values = this.r(obj + MANAGED_VALUES);
     if (values !== 0) {
-      this.hash(nameStr);
+      this.hashInto(nameStr);
       const ix = this.lookup(c.sharedKeys, nameStr);
       return ix >= 0 && ix < (this.valuesSlots.get(values) ?? 0) ? this.r(values + 8 * ix) : 0;
     }
