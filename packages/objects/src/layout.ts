@@ -193,11 +193,14 @@ export function keysBlockSize(log2: number, unicode: boolean): number {
   return DK_INDICES + 2 ** log2IndexBytes(log2) + (unicode ? 16 : 24) * usableFraction(log2);
 }
 
-/** `calculate_log2_keysize`: smallest log2 size (at least 3) with `2**log2 >= minsize`. */
+/**
+ * `calculate_log2_keysize` of 3.11, bit for bit: `bit_length(((minsize | 8) - 1) | 7)`.
+ * Not always the smallest power of two >= minsize: 1..7 give 16 slots (log2 4),
+ * which a unicode table converted to a general one with 1 or 2 entries gets.
+ */
 export function log2KeysizeFor(minsize: number): number {
-  let log2 = DICT_LOG_MINSIZE;
-  while (2 ** log2 < minsize) log2++;
-  return log2;
+  const m = ((minsize | 8) - 1) | 7;
+  return 32 - Math.clz32(m);
 }
 
 /** Byte size of a split-dict values array for `size` slots: insertion-order prefix + pointers. */

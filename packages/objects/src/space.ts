@@ -1399,13 +1399,26 @@ export class ObjectSpace {
       this.w(k + DK_NENTRIES, 1);
       return;
     }
-    if (this.r(d + DICT_VALUES) !== 0) {
-      // Split table (a materialised instance dict).
+    if (this.r(d + DICT_VALUES) !== 0 && isStr) {
+      // Split table (a materialised instance dict) and a str key.
       const values = this.r(d + DICT_VALUES);
       this.hLo = hLo;
       this.hHi = hHi;
-      const ix = isStr ? this.lookup(k, key) : -1;
-      if (ix >= 0 && ix < (this.valuesSlots.get(values) ?? 0)) {
+      let ix = this.lookup(k, key);
+      if (ix < 0 && this.rs(k + DK_USABLE) > 0) {
+        // A new key goes into the shared keys (which take the key's reference), its value into this dict's values.
+        ix = this.r(k + DK_NENTRIES);
+        this.setIndex(k, this.findEmptySlot(k, hLo, hHi), ix);
+        this.writeEntry(k, ix, key, 0, hLo, hHi);
+        this.w(k + DK_USABLE, this.r(k + DK_USABLE) - 1);
+        this.w(k + DK_NENTRIES, ix + 1);
+        this.maintainTracking(d, key, value);
+        this.w(values + 8 * ix, value);
+        this.addToInsertionOrder(values, ix);
+        this.w(d + DICT_USED, this.r(d + DICT_USED) + 1);
+        return;
+      }
+      if (ix >= 0) {
         this.maintainTracking(d, key, value);
         const old = this.r(values + 8 * ix);
         this.w(values + 8 * ix, value);
@@ -1418,11 +1431,11 @@ export class ObjectSpace {
         this.decref(key);
         return;
       }
-      // A key the shared keys do not have: combine the table first.
+      // The shared keys are full: insertion_resize combines the table.
       this.dictResize(d, log2KeysizeFor(this.r(d + DICT_USED) * 3), true);
       k = this.r(d + DICT_KEYS);
     }
-    if (this.keysKind(k) === DICT_KEYS_UNICODE && !isStr) {
+    if (this.keysKind(k) !== DICT_KEYS_GENERAL && !isStr) {
       this.dictResize(d, log2KeysizeFor(this.r(d + DICT_USED) * 3), false);
       k = this.r(d + DICT_KEYS);
     }
