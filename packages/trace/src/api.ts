@@ -28,6 +28,24 @@ export const OP_ARENA_FREE = 6;
 export const OP_MARK = 7;
 /** Record op: the end record (`endCount` = records before it). Never passed to callbacks. */
 export const OP_END = 8;
+/**
+ * Header flag (bit 2): the capture has stacks. Ops {@link OP_STRING},
+ * {@link OP_FRAME}, {@link OP_STACK} and {@link OP_STACK_SWITCH} are valid
+ * only in such captures (elsewhere they are unknown tags, `E_TAG`).
+ */
+export const RAW_FLAG_STACKS = 4;
+/**
+ * Stack op (flag {@link RAW_FLAG_STACKS}): an interned string, `id u32,
+ * length u16, UTF-8 bytes`. Stack ops are not records: they are not counted
+ * nor passed to callbacks, and fill the decoder's `RawStackTable`.
+ */
+export const OP_STRING = 9;
+/** Stack op: a frame, `id u32, function string id u32, file string id u32, first line u32`. */
+export const OP_FRAME = 10;
+/** Stack op: a stack (a trie node), `id u32, parent stack id u32 (0: outermost), frame id u32`. */
+export const OP_STACK = 11;
+/** Stack op: `stack id u32` in force for the records that follow (0: no Python frame). */
+export const OP_STACK_SWITCH = 12;
 
 /** Record domain: none (marks and the end record). */
 export const DOMAIN_NONE = 0;
@@ -83,4 +101,9 @@ export interface RawRecordView extends Readonly<RawRecordData> {
   readonly index: number;
   /** Byte offset of this record's tag in the uncompressed capture. */
   readonly offset: number;
+  /**
+   * The stack id in force (the last {@link OP_STACK_SWITCH} before this
+   * record; see `RawStackTable.resolve`); 0 without stacks.
+   */
+  readonly stack: number;
 }

@@ -1,6 +1,7 @@
 import type { RawRecordCallback } from './api.js';
 import * as api from './api.js';
 import type { RawRecord } from './raw-record.js';
+import type { RawStackTable } from './raw-record-stacks.js';
 import { TraceFormatError } from './trace-format-error.js';
 
 /**
@@ -14,6 +15,10 @@ export interface DecodeCursor {
   count: number;
   /** Whether the end record was decoded. */
   ended: boolean;
+  /** The stack id in force (the last stack-switch record's). */
+  stack: number;
+  /** The stack dictionary; `null` when the header has no stacks flag (stack ops are then unknown tags). */
+  stacks: RawStackTable | null;
 }
 
 // Module-local copies, read once: dev-time module transforms (vitest, vite)
@@ -27,6 +32,10 @@ const OP_ARENA_ALLOC = api.OP_ARENA_ALLOC;
 const OP_ARENA_FREE = api.OP_ARENA_FREE;
 const OP_MARK = api.OP_MARK;
 const OP_END = api.OP_END;
+const OP_STRING = api.OP_STRING;
+const OP_FRAME = api.OP_FRAME;
+const OP_STACK = api.OP_STACK;
+const OP_STACK_SWITCH = api.OP_STACK_SWITCH;
 const RAW_SIZE_ESCAPE = api.RAW_SIZE_ESCAPE;
 const TWO32 = 0x1_0000_0000;
 /** A u64 whose high word reaches this is not exact as a JS number. */
@@ -62,7 +71,9 @@ function readU64Size(b: Uint8Array, q: number, base: number, index: number): num
  * Decodes complete records from `b[cur.pos .. end)` until the buffer ends,
  * `cur.count` reaches `limit`, or the end record is decoded. Stops before a
  * record that is cut short (leaving `cur.pos` at its tag), so callers can
- * carry it over. Allocates nothing per record except mark labels.
+ * carry it over. Allocates nothing per record except mark labels. Stack ops
+ * (when `cur.stacks` is set) go into the dictionary and the cursor's current
+ * stack; they are not counted and not passed to `onRecord`.
  *
  * @param b - buffer holding records
  * @param end - end of valid data in `b`
@@ -71,7 +82,7 @@ function readU64Size(b: Uint8Array, q: number, base: number, index: number): num
  * @param rec - the reused record struct
  * @param onRecord - called for every record but the end record
  * @param limit - stop when `cur.count` reaches this
- * @throws {@link TraceFormatError} `E_TAG`, `E_POINTER`, `E_SIZE`, `E_COUNT`
+ * @throws {@link TraceFormatError} `E_TAG`, `E_POINTER`, `E_SIZE`, `E_COUNT`, `E_STACK`
  */
 export function decodeRecords(
   b: Uint8Array,
@@ -84,10 +95,13 @@ export function decodeRecords(
 ): void {
   let p = cur.pos;
   let count = cur.count;
+  let stack = cur.stack;
+  const table = cur.stacks;
+  const maxOp = table === null ? OP_END : OP_STACK_SWITCH;
   loop: while (p < end && count < limit) {
     const tag = b[p]!;
     const op = tag & 15;
-    if (tag > 0x3f || op === 0 || op > OP_END) throw tagError(tag, base + p, count);
+    if (tag > 0x3f || op === 0 || op > maxOp) throw tagError(tag, base + p, count);
     let q = p + 1;
     let size = 0;
     let size2 = 0;
@@ -169,9 +183,38 @@ export function decodeRecords(
         rec.markLabel = utf8.decode(b.subarray(q + 6, q + 6 + len));
         rec.index = count;
         rec.offset = base + p;
+        rec.stack = stack;
         onRecord(rec);
         p = q + 6 + len;
         count++;
+        continue loop;
+      }
+      case OP_STACK_SWITCH:
+        if (tag !== op) throw tagError(tag, base + p, count);
+        if (q + 4 > end) break loop;
+        stack = u32(b, q);
+        if (!table!.hasStack(stack)) throw new TraceFormatError('E_STACK', base + p, `stack-switch to undefined stack ${stack} at byte ${base + p}`);
+        p = q + 4;
+        continue loop;
+      case OP_STACK:
+        if (tag !== op) throw tagError(tag, base + p, count);
+        if (q + 12 > end) break loop;
+        table!.addStack(u32(b, q), u32(b, q + 4), u32(b, q + 8), base + p);
+        p = q + 12;
+        continue loop;
+      case OP_FRAME:
+        if (tag !== op) throw tagError(tag, base + p, count);
+        if (q + 16 > end) break loop;
+        table!.addFrame(u32(b, q), u32(b, q + 4), u32(b, q + 8), u32(b, q + 12), base + p);
+        p = q + 16;
+        continue loop;
+      case OP_STRING: {
+        if (tag !== op) throw tagError(tag, base + p, count);
+        if (q + 6 > end) break loop;
+        const len = b[q + 4]! | (b[q + 5]! << 8);
+        if (q + 6 + len > end) break loop;
+        table!.addString(u32(b, q), utf8.decode(b.subarray(q + 6, q + 6 + len)), base + p);
+        p = q + 6 + len;
         continue loop;
       }
       default: {
@@ -200,10 +243,12 @@ export function decodeRecords(
     rec.markLabel = '';
     rec.index = count;
     rec.offset = base + p;
+    rec.stack = stack;
     onRecord(rec);
     p = q;
     count++;
   }
   cur.pos = p;
   cur.count = count;
+  cur.stack = stack;
 }

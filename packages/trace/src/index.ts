@@ -114,3 +114,6 @@ export { MemorySink, webStreamSink } from './trace-sink.js';
 export type { TraceSink } from './trace-sink.js';
 export { TraceWriter } from './trace-writer.js';
 export type { TraceWriterOpts } from './trace-writer.js';
+export { RawStackTable } from './raw-record-stacks.js';
+export type { RawFrame, RawStackNode } from './raw-record-stacks.js';
+export { OP_FRAME, OP_STACK, OP_STACK_SWITCH, OP_STRING, RAW_FLAG_STACKS } from './api.js';

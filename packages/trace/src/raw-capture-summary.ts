@@ -1,4 +1,5 @@
 import type { RawHeader } from './raw-header.js';
+import type { RawStackTable } from './raw-record-stacks.js';
 
 /** What a decoder knows once a capture has been read to its end. */
 export interface RawCaptureSummary {
@@ -10,4 +11,6 @@ export interface RawCaptureSummary {
   ended: boolean;
   /** Uncompressed bytes read, header included. */
   byteLength: number;
+  /** The strings, frames and stacks; present when the header has the stacks flag (bit 2). */
+  stacks?: RawStackTable;
 }

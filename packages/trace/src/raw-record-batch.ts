@@ -36,6 +36,8 @@ export interface RawRecordBatch {
   readonly ptr: Float64Array;
   /** Output pointer per record. */
   readonly result: Float64Array;
+  /** Stack id in force per record (0: none; see `RawCaptureReader.stacks`). */
+  readonly stack: Float64Array;
   /** The marks among these records. */
   readonly marks: readonly RawMark[];
 }
@@ -53,6 +55,7 @@ export class BatchBuilder {
   #size2: Float64Array;
   #ptr: Float64Array;
   #result: Float64Array;
+  #stack: Float64Array;
   #marks: RawMark[] = [];
   #length = 0;
   #first = 0;
@@ -67,6 +70,7 @@ export class BatchBuilder {
     this.#size2[i] = r.size2;
     this.#ptr[i] = r.ptr;
     this.#result[i] = r.result;
+    this.#stack[i] = r.stack;
     if (r.op === OP_MARK) this.#marks.push({ index: r.index, offset: r.offset, id: r.markId, label: r.markLabel });
     this.#length = i + 1;
     if (i + 1 === this.#capacity) this.flush();
@@ -80,6 +84,7 @@ export class BatchBuilder {
     this.#size2 = new Float64Array(capacity);
     this.#ptr = new Float64Array(capacity);
     this.#result = new Float64Array(capacity);
+    this.#stack = new Float64Array(capacity);
   }
 
   /** Moves the records gathered so far, if any, into `ready` as one batch. */
@@ -96,6 +101,7 @@ export class BatchBuilder {
       size2: full ? this.#size2 : this.#size2.slice(0, n),
       ptr: full ? this.#ptr : this.#ptr.slice(0, n),
       result: full ? this.#result : this.#result.slice(0, n),
+      stack: full ? this.#stack : this.#stack.slice(0, n),
       marks: this.#marks,
     });
     this.#marks = [];
@@ -108,6 +114,7 @@ export class BatchBuilder {
       this.#size2 = new Float64Array(c);
       this.#ptr = new Float64Array(c);
       this.#result = new Float64Array(c);
+      this.#stack = new Float64Array(c);
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { RawRecordCallback } from './api.js';
-import { RAW_HEADER_SIZE, RAW_MAX_RECORD_SIZE } from './api.js';
+import { RAW_FLAG_STACKS, RAW_HEADER_SIZE, RAW_MAX_RECORD_SIZE } from './api.js';
 import { trailingError, truncatedError } from './decode-raw-capture.js';
 import { decodeRecords } from './decode-records.js';
 import type { DecodeCursor } from './decode-records.js';
@@ -7,6 +7,7 @@ import type { RawCaptureSummary } from './raw-capture-summary.js';
 import { checkRawMagic, decodeRawHeader } from './raw-header.js';
 import type { RawHeader } from './raw-header.js';
 import { RawRecord } from './raw-record.js';
+import { RawStackTable } from './raw-record-stacks.js';
 
 /** Reads the flag through a call: decodeRecords sets it, which flow analysis cannot see. */
 function hasEnded(cur: DecodeCursor): boolean {
@@ -29,7 +30,7 @@ function hasEnded(cur: DecodeCursor): boolean {
  */
 export class RawRecordDecoder {
   readonly #record = new RawRecord();
-  readonly #cur: DecodeCursor = { pos: 0, count: 0, ended: false };
+  readonly #cur: DecodeCursor = { pos: 0, count: 0, ended: false, stack: 0, stacks: null };
   #header: RawHeader | undefined;
   #carry = new Uint8Array(64);
   #carryLen = 0;
@@ -39,6 +40,14 @@ export class RawRecordDecoder {
   /** The header, once its 40 bytes have arrived. */
   get header(): RawHeader | undefined {
     return this.#header;
+  }
+
+  /**
+   * The strings, frames and stacks decoded so far, once the header has
+   * arrived, when it has the stacks flag ({@link RAW_FLAG_STACKS}); else `undefined`.
+   */
+  get stacks(): RawStackTable | undefined {
+    return this.#cur.stacks ?? undefined;
   }
 
   /** Records decoded so far (the end record not counted). */
@@ -79,6 +88,7 @@ export class RawRecordDecoder {
         return;
       }
       this.#header = decodeRawHeader(this.#carry);
+      if ((this.#header.flags & RAW_FLAG_STACKS) !== 0) this.#cur.stacks = new RawStackTable();
       this.#carryLen = 0;
       if (start === n) return;
     }
@@ -118,7 +128,8 @@ export class RawRecordDecoder {
   finish(): RawCaptureSummary {
     const header = this.#header ?? decodeRawHeader(this.#carry.subarray(0, this.#carryLen));
     if (this.#carryLen > 0) throw truncatedError(this.#carryBase, this.#cur.count, this.#carryLen);
-    return { header, records: this.#cur.count, ended: this.#cur.ended, byteLength: this.#received };
+    const stacks = this.#cur.stacks;
+    return { header, records: this.#cur.count, ended: this.#cur.ended, byteLength: this.#received, ...(stacks === null ? {} : { stacks }) };
   }
 
   #append(src: Uint8Array, len: number): void {

@@ -26,6 +26,8 @@ export class RawRecord implements RawRecordView {
   index = 0;
   /** Byte offset of the record's tag. */
   offset = 0;
+  /** Stack id in force (0: none, or no stacks in the capture). */
+  stack = 0;
 }
 
 /**

@@ -3,6 +3,7 @@ import { uncompressedChunks } from './byte-source.js';
 import type { RawCaptureSource } from './byte-source.js';
 import type { RawCaptureSummary } from './raw-capture-summary.js';
 import type { RawHeader } from './raw-header.js';
+import type { RawStackTable } from './raw-record-stacks.js';
 import { BatchBuilder } from './raw-record-batch.js';
 import type { RawRecordBatch } from './raw-record-batch.js';
 import { RawRecordDecoder } from './raw-record-decoder.js';
@@ -64,6 +65,14 @@ export class RawCaptureReader implements AsyncIterable<RawRecordBatch> {
   /** The header, once read. */
   get header(): RawHeader | undefined {
     return this.#decoder.header;
+  }
+
+  /**
+   * The strings, frames and stacks read so far (every stack id in a batch
+   * already yielded is defined), when the header has the stacks flag; else `undefined`.
+   */
+  get stacks(): RawStackTable | undefined {
+    return this.#decoder.stacks;
   }
 
   /** Records read so far (the end record not counted). */

@@ -5,7 +5,7 @@ import { decodeCheckpoint } from './trace-checkpoint.js';
 import type { DictionaryEntry, TraceDictionary } from './trace-dictionary.js';
 import { decodeDictionary } from './trace-dictionary.js';
 import type { TraceEventBatch } from './trace-event.js';
-import { decodeEvents } from './trace-event-codec.js';
+import { decodeEventsFast } from './trace-event-decoder.js';
 import type { TraceHeader } from './trace-header.js';
 import { decodeIndex } from './trace-index.js';
 import { TraceFormatError } from './trace-format-error.js';
@@ -19,7 +19,7 @@ import type { TraceIndexEntry } from './trace-index.js';
 export async function decodeEventsChunk(h: TraceHeader, bytes: Uint8Array, info: ChunkInfo, base = 0, reuse?: TraceEventBatch): Promise<TraceEventBatch> {
   const raw = await chunkPayload(bytes, info, base);
   const e = payloadErrorBase(info, base);
-  return decodeEvents(h, raw, info.records, info.firstSeq, info.firstTime, e.base, `events chunk at ${base + info.offset}`, e.fixed, reuse);
+  return decodeEventsFast(h, raw, info.records, info.firstSeq, info.firstTime, e.base, `events chunk at ${base + info.offset}`, e.fixed, reuse);
 }
 
 /**

@@ -6,8 +6,9 @@ import { TraceAssembler } from './trace-assembler.js';
 import { crc32 } from './crc32.js';
 import { TRACE_MAGIC } from './trace-constants.js';
 import { decodeTraceHeader, encodeTraceHeader, traceHeader } from './trace-header.js';
-import { KIND_MALLOC_LARGE } from './trace-record-kinds.js';
+import { KIND_FREE, KIND_MALLOC, KIND_MALLOC_LARGE } from './trace-record-kinds.js';
 import { MemorySink } from './trace-sink.js';
+import { TraceWriter } from './trace-writer.js';
 
 async function readAll(source: Parameters<typeof readTrace>[0]) {
   const reader = readTrace(source);
@@ -29,6 +30,24 @@ describe('format rules', () => {
     expect([...bytes.subarray(11, 14)]).toEqual([0x0a, 1, 0x77]);
     expect(decodeTraceHeader(bytes).end).toBe(bytes.length);
     expect(decodeTraceHeader(bytes).header).toEqual(traceHeader({ writer: 'w', writerVersion: 'v' }));
+  });
+
+  it('an events chunk is the documented bytes (docs/format.md §4.3 example)', async () => {
+    const sink = new MemorySink();
+    const w = new TraceWriter(sink, { codec: 'none' });
+    w.append({ kind: KIND_MALLOC, id: 0, size: 24, arena: 0, pool: 0, block: 0 });
+    w.append({ kind: KIND_MALLOC, id: 1, size: 20, arena: 0, pool: 0, block: 1 });
+    w.append({ kind: KIND_FREE, id: 0, size: 24 });
+    await w.close();
+    const bytes = sink.bytes();
+    const file = await openTrace(bytes);
+    const info = file.chunk(file.index[0]!);
+    // sync, type 2, codec 0, flags 0, lengths 13/13, firstSeq 0, firstTime 0, 3 records
+    expect([...bytes.subarray(info.offset, info.payloadOffset)]).toEqual([0x9e, 0x50, 0x43, 0x4b, 2, 0, 0, 13, 13, 0, 0, 3]);
+    // malloc 24: id 0 (zz 0), pool key and block deltas 0; malloc 20 at time +1, the next block of
+    // the same pool: all deltas 0; free id 0 (zz(0 - 1) = 1), size 24, at time +1
+    expect([...bytes.subarray(info.payloadOffset, info.payloadOffset + 13)]).toEqual([0x20, 0, 24, 0, 0, 0x21, 0, 20, 0, 0, 0x39, 1, 24]);
+    expect(crc32(bytes, info.offset + 4, info.payloadOffset + 13)).toBe(new DataView(bytes.buffer, bytes.byteOffset).getUint32(info.payloadOffset + 13, true));
   });
 
   it('refuses an unknown major version, a bad magic and unknown required features, with clear errors', async () => {
