@@ -10,7 +10,8 @@ type Op =
   | { kind: 'dict' | 'set' | 'object' | 'instance' | 'slots' }
   | { kind: 'incref' | 'decref'; i: number }
   | { kind: 'append' | 'setadd' | 'attr'; c: number; i: number }
-  | { kind: 'dictset'; c: number; k: number; i: number };
+  | { kind: 'dictset'; c: number; k: number; i: number }
+  | { kind: 'pop' | 'dictdel' | 'discard' | 'insert'; c: number; i: number };
 
 const idx = fc.nat({ max: 1000 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -22,6 +23,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constantFrom('incref' as const, 'decref' as const), i: idx }),
   fc.record({ kind: fc.constantFrom('append' as const, 'setadd' as const, 'attr' as const), c: idx, i: idx }),
   fc.record({ kind: fc.constant('dictset' as const), c: idx, k: idx, i: idx }),
+  fc.record({ kind: fc.constantFrom('pop' as const, 'dictdel' as const, 'discard' as const, 'insert' as const), c: idx, i: idx }),
 );
 
 test('random create/incref/decref/insert sequences: counts stay consistent, nothing leaks', () => {
@@ -122,6 +124,17 @@ test('random create/incref/decref/insert sequences: counts stay consistent, noth
             if (!older(k, d) || !older(v, d) || !hashable(k)) break;
             vm.dictSet(d, k, v);
             break;
+          }
+        }
+        if (o.kind === 'pop' || o.kind === 'dictdel' || o.kind === 'discard' || o.kind === 'insert') {
+          const c = pick(o.c);
+          const x = pick(o.i);
+          if (c !== undefined && x !== undefined) {
+            const t = vm.typeName(c);
+            if (o.kind === 'pop' && t === 'list' && vm.length(c) > 0) vm.decref(vm.listPop(c, o.i % vm.length(c)));
+            if (o.kind === 'insert' && t === 'list' && older(x, c)) vm.listInsert(c, o.i % 7 - 3, x);
+            if (o.kind === 'dictdel' && t === 'dict' && hashable(x)) vm.dictDel(c, x);
+            if (o.kind === 'discard' && t === 'set' && hashable(x)) vm.setDiscard(c, x);
           }
         }
         // Every held reference is a live object whose count covers all references held to it.

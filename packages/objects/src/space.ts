@@ -188,6 +188,8 @@ export class ObjectSpace {
   private readonly staticEnd: number;
   private readonly gen0: number;
   private readonly emptyKeys: number;
+  /** The set `dummy` (a deleted entry's key). */
+  private readonly setDummy: number;
   private readonly noneAddr: number;
   private readonly trueAddr: number;
   private readonly falseAddr: number;
@@ -249,6 +251,7 @@ export class ObjectSpace {
     };
     const gen0 = place(16, false);
     const emptyKeys = place(DK_INDICES + 8, false);
+    const dummy = place(16, false);
     const none = place(16, false);
     const f = place(28, false);
     const t = place(28, false);
@@ -268,6 +271,8 @@ export class ObjectSpace {
     this.w(this.gen0, this.gen0);
     this.w(this.gen0 + 8, this.gen0);
     this.emptyKeys = base + emptyKeys;
+    this.setDummy = base + dummy;
+    this.initStatic(this.setDummy, T_OBJECT);
     this.initKeys(this.emptyKeys, DICT_LOG_MINSIZE, DICT_KEYS_UNICODE, 0);
     this.w(this.emptyKeys + DK_REFCNT, 1);
     this.noneAddr = base + none;
@@ -950,9 +955,7 @@ export class ObjectSpace {
   listSetItem(l: number, i: number, x: number): void {
     this.expectType(l, T_LIST, 'listSetItem');
     this.check(x, 'listSetItem item');
-    const n = this.r(l + OB_SIZE);
-    if (!Number.isInteger(i) || i < -n || i >= n) throw new ObjectModelError('E_INDEX', `listSetItem: index ${i} out of range for a list of ${n} at 0x${l.toString(16)}`, l, 'list');
-    if (i < 0) i += n;
+    i = this.listIndex(l, i, this.r(l + OB_SIZE), 'listSetItem');
     const slot = this.r(l + LIST_ITEMS) + 8 * i;
     const old = this.r(slot);
     this.incref(x);
@@ -960,14 +963,52 @@ export class ObjectSpace {
     this.decref(old);
   }
 
-  /** `l.pop()` (the last item): returns it (the reference the list had), then `list_resize(n - 1)`. */
-  listPop(l: number): number {
+  private listIndex(l: number, i: number, n: number, what: string): number {
+    if (!Number.isInteger(i) || i < -n || i >= n) throw new ObjectModelError('E_INDEX', `${what}: index ${i} out of range for a list of ${n} at 0x${l.toString(16)}`, l, 'list');
+    return i < 0 ? i + n : i;
+  }
+
+  /** Removes item i (moving the tail down) and `list_resize(n - 1)`; returns the removed reference. */
+  private listRemoveAt(l: number, i: number): number {
+    const n = this.r(l + OB_SIZE);
+    const p = this.r(l + LIST_ITEMS);
+    const v = this.r(p + 8 * i);
+    this.mem.u8.copyWithin(p + 8 * i, p + 8 * (i + 1), p + 8 * n);
+    this.listResize(l, n - 1);
+    return v;
+  }
+
+  /**
+   * `l.pop(i)` (default: the last item): returns the item (the reference the
+   * list had); the tail moves down and the list is `list_resize`d to n - 1.
+   */
+  listPop(l: number, i = -1): number {
     this.expectType(l, T_LIST, 'listPop');
     const n = this.r(l + OB_SIZE);
     if (n === 0) throw new ObjectModelError('E_INDEX', `listPop: pop from the empty list at 0x${l.toString(16)}`, l, 'list');
-    const v = this.r(this.r(l + LIST_ITEMS) + 8 * (n - 1));
-    this.listResize(l, n - 1);
-    return v;
+    return this.listRemoveAt(l, this.listIndex(l, i, n, 'listPop'));
+  }
+
+  /** `del l[i]`: remove, `list_resize(n - 1)`, then release the item. */
+  listDelItem(l: number, i: number): void {
+    this.expectType(l, T_LIST, 'listDelItem');
+    const n = this.r(l + OB_SIZE);
+    this.decref(this.listRemoveAt(l, this.listIndex(l, i, n, 'listDelItem')));
+  }
+
+  /** `l.insert(i, x)` (`ins1`): `list_resize(n + 1)`, move the tail up, a new reference to x at i (clamped like Python). */
+  listInsert(l: number, i: number, x: number): void {
+    this.expectType(l, T_LIST, 'listInsert');
+    this.check(x, 'listInsert item');
+    const n = this.r(l + OB_SIZE);
+    let where = Math.trunc(i);
+    if (where < 0) where = Math.max(0, where + n);
+    if (where > n) where = n;
+    this.listResize(l, n + 1);
+    const p = this.r(l + LIST_ITEMS);
+    this.mem.u8.copyWithin(p + 8 * (where + 1), p + 8 * where, p + 8 * n);
+    this.incref(x);
+    this.w(p + 8 * where, x);
   }
 
   /**
@@ -1533,6 +1574,65 @@ export class ObjectSpace {
     }
   }
 
+  /**
+   * `del d[key]` (`delitem_common`): the index slot becomes a dummy, the
+   * entry is cleared (the keys object never shrinks), then the key and the
+   * value are released. In a split dict only the value goes.
+   * @returns false when the key is missing (CPython raises KeyError).
+   */
+  dictDel(d: number, key: number): boolean {
+    this.expectType(d, T_DICT, 'dictDel');
+    this.check(key, 'dictDel key');
+    this.hashInto(key);
+    const hLo = this.hLo;
+    const hHi = this.hHi;
+    const k = this.r(d + DICT_KEYS);
+    const ix = this.lookup(k, key);
+    if (ix < 0) return false;
+    const values = this.r(d + DICT_VALUES);
+    this.w(d + DICT_USED, this.r(d + DICT_USED) - 1);
+    if (values !== 0) {
+      const old = this.r(values + 8 * ix);
+      if (old === 0) {
+        this.w(d + DICT_USED, this.r(d + DICT_USED) + 1);
+        return false;
+      }
+      this.w(values + 8 * ix, 0);
+      this.deleteFromInsertionOrder(values, ix);
+      this.decref(old);
+      return true;
+    }
+    // lookdict_index: the slot that holds ix
+    const mask = 2 ** this.keysLog2(k) - 1;
+    let i = hLo & mask;
+    let pLo = hLo;
+    let pHi = hHi;
+    while (this.getIndex(k, i) !== ix) {
+      pLo = ((pLo >>> 5) | (pHi << 27)) >>> 0;
+      pHi = pHi >>> 5;
+      i = (i * 5 + pLo + 1) & mask;
+    }
+    this.setIndex(k, i, -2);
+    const e = this.entry(k, ix);
+    const general = this.keysKind(k) === DICT_KEYS_GENERAL;
+    const oldKey = this.r(general ? e + 8 : e);
+    const oldValue = this.r(general ? e + 16 : e + 8);
+    this.mem.u8.fill(0, e, e + (general ? 24 : 16));
+    this.decref(oldKey);
+    this.decref(oldValue);
+    return true;
+  }
+
+  private deleteFromInsertionOrder(values: number, ix: number): void {
+    const u8 = this.mem.u8;
+    const sizePtr = values - 2;
+    const size = u8[sizePtr]!;
+    let i = 1;
+    while (u8[sizePtr - i] !== ix) i++;
+    for (; i < size; i++) u8[sizePtr - i] = u8[sizePtr - i - 1]!;
+    u8[sizePtr] = size - 1;
+  }
+
   /** `d[key]` (borrowed reference), or 0 when missing. */
   dictGet(d: number, key: number): number {
     this.expectType(d, T_DICT, 'dictGet');
@@ -1624,6 +1724,7 @@ export class ObjectSpace {
     let i = hLo & mask;
     let pLo = hLo;
     let pHi = hHi;
+    let freeslot = 0;
     for (;;) {
       let e = table + 16 * i;
       let probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
@@ -1632,6 +1733,14 @@ export class ObjectSpace {
         const eLo = this.r(e + 8);
         const eHi = this.r(e + 12);
         if (ek === 0 && eLo === 0 && eHi === 0) {
+          if (freeslot !== 0) {
+            // found_unused_or_dummy: reuse the dummy
+            this.w(s + SET_USED, this.r(s + SET_USED) + 1);
+            this.w(freeslot, key);
+            this.mem.u32[(freeslot + 8) >>> 2] = hLo;
+            this.mem.u32[(freeslot + 12) >>> 2] = hHi;
+            return;
+          }
           this.w(s + SET_FILL, this.r(s + SET_FILL) + 1);
           const used = this.r(s + SET_USED) + 1;
           this.w(s + SET_USED, used);
@@ -1646,6 +1755,8 @@ export class ObjectSpace {
           this.decref(key);
           return;
         }
+        // 3.11 keeps the last dummy seen before the empty slot
+        if (eLo === 0xffffffff && eHi === 0xffffffff) freeslot = e;
         e += 16;
       } while (probes-- > 0);
       pLo = ((pLo >>> 5) | (pHi << 27)) >>> 0;
@@ -1666,7 +1777,7 @@ export class ObjectSpace {
     let newTable: number;
     if (newsize === SET_MINSIZE) {
       newTable = small;
-      if (newTable === oldTable) return;
+      if (newTable === oldTable && this.r(s + SET_FILL) === this.r(s + SET_USED)) return;
     } else {
       newTable = this.malloc(16 * newsize);
     }
@@ -1674,9 +1785,10 @@ export class ObjectSpace {
     const newMask = newsize - 1;
     this.w(s + SET_MASK, newMask);
     this.w(s + SET_TABLE, newTable);
+    this.w(s + SET_FILL, this.r(s + SET_USED));
     for (let j = 0; j <= oldMask; j++) {
       const key = copy[4 * j]!;
-      if (key === 0) continue;
+      if (key === 0 || key === this.setDummy) continue;
       const hLo = copy[4 * j + 2]!;
       const hHi = copy[4 * j + 3]!;
       // set_insert_clean
@@ -1715,6 +1827,44 @@ export class ObjectSpace {
     this.mem.u32[(e + 12) >>> 2] = hHi;
   }
 
+  /**
+   * `set.discard(x)`: the entry becomes a dummy (the table never shrinks
+   * here; dummies count toward `fill`), then `x`'s element is released.
+   * @returns false when no equal element is present.
+   */
+  setDiscard(s: number, x: number): boolean {
+    this.expectType(s, T_SET, 'setDiscard');
+    this.check(x, 'setDiscard item');
+    this.hashInto(x);
+    const hLo = this.hLo;
+    const hHi = this.hHi;
+    const mask = this.r(s + SET_MASK);
+    const table = this.r(s + SET_TABLE);
+    let i = hLo & mask;
+    let pLo = hLo;
+    let pHi = hHi;
+    for (;;) {
+      let e = table + 16 * i;
+      let probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
+      do {
+        const ek = this.r(e);
+        if (ek === 0 && this.r(e + 8) === 0 && this.r(e + 12) === 0) return false;
+        if (this.r(e + 8) === hLo && this.r(e + 12) === hHi && ek !== this.setDummy && (ek === x || this.eq(ek, x))) {
+          this.w(e, this.setDummy);
+          this.mem.u32[(e + 8) >>> 2] = 0xffffffff;
+          this.mem.u32[(e + 12) >>> 2] = 0xffffffff;
+          this.w(s + SET_USED, this.r(s + SET_USED) - 1);
+          this.decref(ek);
+          return true;
+        }
+        e += 16;
+      } while (probes-- > 0);
+      pLo = ((pLo >>> 5) | (pHi << 27)) >>> 0;
+      pHi = pHi >>> 5;
+      i = (i * 5 + 1 + pLo) & mask;
+    }
+  }
+
   /** True when the set or frozenset holds an element equal to `x`. */
   setContains(s: number, x: number): boolean {
     this.check(s, 'setContains');
@@ -1731,7 +1881,7 @@ export class ObjectSpace {
     const out: number[] = [];
     for (let i = 0; i <= mask; i++) {
       const k = this.r(table + 16 * i);
-      if (k !== 0) out.push(k);
+      if (k !== 0 && k !== this.setDummy) out.push(k);
     }
     return out;
   }
@@ -2188,7 +2338,7 @@ export class ObjectSpace {
     let used = this.r(a + SET_USED);
     for (let e = table; used > 0; e += 16) {
       const k = this.r(e);
-      if (k !== 0) {
+      if (k !== 0 && k !== this.setDummy) {
         used--;
         this.decref(k);
       }
