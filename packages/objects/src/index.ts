@@ -1,7 +1,8 @@
 export type { ObjectModelErrorCode } from './errors.js';
 export { ObjectModelError } from './errors.js';
 export type { ObjectObserver, RequestEvent, RequestRoute } from './events.js';
-export type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, RequestRecording, ScalarValue } from './space.js';
+export type { RequestRecording } from './request-recording.js';
+export type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue } from './space.js';
 export { ObjectSpace } from './space.js';
 export {
   BUILTIN_TYPE_NAMES,

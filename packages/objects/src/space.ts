@@ -1,8 +1,10 @@
-import type { Pymalloc, PymallocObserver, Route } from '@pymem/arena';
-import { ROUTE_PYMALLOC, createLinearHeap } from '@pymem/arena';
+import type { Pymalloc } from '@pymem/arena';
+import { createLinearHeap } from '@pymem/arena';
+import { entryAddr, entryKey, entryValueAddr, findEmptySlot, getIndex, initKeys, keysKind, keysLog2, keysSize, setIndex } from './dict-keys.js';
 import { ObjectModelError } from './errors.js';
-import type { ObjectObserver, RequestEvent } from './events.js';
+import type { ObjectObserver } from './events.js';
 import { hashBigInt, hashBytesSeed0, hashDouble, hashTuple } from './hash.js';
+import { digitCount, readIntValue, writeIntDigits } from './int-digits.js';
 import {
   BUILTIN_TYPE_NAMES,
   BYTEARRAY_ALLOC,
@@ -19,9 +21,6 @@ import {
   DICT_USED,
   DICT_VALUES,
   DK_INDICES,
-  DK_KIND,
-  DK_LOG2_INDEX_BYTES,
-  DK_LOG2_SIZE,
   DK_NENTRIES,
   DK_REFCNT,
   DK_USABLE,
@@ -32,7 +31,6 @@ import {
   GC_NEXT,
   GC_PREV,
   INSTANCE_SLOTS,
-  INT_DIGITS,
   LIST_ALLOCATED,
   LIST_BLOCK,
   LIST_FREELIST_MAX,
@@ -51,8 +49,6 @@ import {
   SET_USED,
   SHARED_KEYS_LOG2,
   SHARED_KEYS_MAX_SIZE,
-  STR_ASCII_DATA,
-  STR_COMPACT_DATA,
   STR_HASH,
   STR_LENGTH,
   STR_STATE,
@@ -76,7 +72,6 @@ import {
   intBlockSize,
   keysBlockSize,
   listCapacity,
-  log2IndexBytes,
   log2KeysizeFor,
   strBlockSize,
   tupleBlockSize,
@@ -84,6 +79,10 @@ import {
   valuesBlockSize,
   valuesPrefix,
 } from './layout.js';
+import type { PendingRequest, RequestRecording } from './request-recording.js';
+import { OP_CALLOC, OP_FREE, OP_MALLOC, OP_NONE, OP_REALLOC, recordRequests } from './request-recording.js';
+import { readStr, strDataAddr, strIsAscii, strKind, writeStr } from './str-data.js';
+import { rd, rds, wr, wrs } from './words.js';
 
 /** Options of {@link ObjectSpace}. */
 export interface ObjectSpaceOpts {
@@ -139,11 +138,6 @@ export interface FreeListSizes {
   readonly dictKeys: number;
 }
 
-const OP_NONE = 0;
-const OP_MALLOC = 1;
-const OP_CALLOC = 2;
-const OP_REALLOC = 3;
-const OP_FREE = 4;
 const MAX_SMALL_INT = 256;
 const MIN_SMALL_INT = -5;
 const DKIX_EMPTY = -1;
@@ -226,8 +220,7 @@ export class ObjectSpace {
   private count0 = 0;
 
   // Pending request, read by the request recorder's arena observer.
-  private pendOp = OP_NONE;
-  private pendSize = -1;
+  private readonly pending: PendingRequest = { op: OP_NONE, size: -1 };
   // Scratch hash (signed 64-bit as two 32-bit halves).
   private hLo = 0;
   private hHi = 0;
@@ -273,33 +266,33 @@ export class ObjectSpace {
     this.emptyKeys = base + emptyKeys;
     this.setDummy = base + dummy;
     this.initStatic(this.setDummy, T_OBJECT);
-    this.initKeys(this.emptyKeys, DICT_LOG_MINSIZE, DICT_KEYS_UNICODE, 0);
+    initKeys(this.mem, this.emptyKeys, DICT_LOG_MINSIZE, DICT_KEYS_UNICODE, 0);
     this.w(this.emptyKeys + DK_REFCNT, 1);
     this.noneAddr = base + none;
     this.initStatic(this.noneAddr, T_NONE);
     this.falseAddr = base + f;
     this.initStatic(this.falseAddr, T_BOOL);
-    this.writeIntDigits(this.falseAddr, 0);
+    writeIntDigits(this.mem, this.falseAddr, 0);
     this.trueAddr = base + t;
     this.initStatic(this.trueAddr, T_BOOL);
-    this.writeIntDigits(this.trueAddr, 1);
+    writeIntDigits(this.mem, this.trueAddr, 1);
     this.smallInts = base + smallInts;
     for (let v = MIN_SMALL_INT; v <= MAX_SMALL_INT; v++) {
       const a = this.smallInts + 32 * (v - MIN_SMALL_INT);
       this.initStatic(a, T_INT);
-      this.writeIntDigits(a, v);
+      writeIntDigits(this.mem, a, v);
     }
     this.emptyTuple = base + emptyTuple;
     this.initStatic(this.emptyTuple, T_TUPLE);
     this.emptyStr = base + emptyStr;
     this.initStatic(this.emptyStr, T_STR);
-    this.writeStr(this.emptyStr, '', 0, 1, true);
+    writeStr(this.mem, this.emptyStr, '', 0, 1, true);
     this.charStrs = new Uint32Array(256);
     for (let c = 0; c < 256; c++) {
       const a = base + chars[c]!;
       this.charStrs[c] = a;
       this.initStatic(a, T_STR);
-      this.writeStr(a, String.fromCharCode(c), 1, 1, c < 128);
+      writeStr(this.mem, a, String.fromCharCode(c), 1, 1, c < 128);
     }
     this.emptyBytes = base + emptyBytes;
     this.initStatic(this.emptyBytes, T_BYTES);
@@ -318,27 +311,22 @@ export class ObjectSpace {
 
   /** Writes an unsigned value below 2**32 as a 64-bit word. */
   private w(a: number, v: number): void {
-    const u32 = this.mem.u32;
-    u32[a >>> 2] = v;
-    u32[(a >>> 2) + 1] = 0;
+    wr(this.mem, a, v);
   }
 
   /** Reads the low 32 bits of a 64-bit word (pointers, counts). */
   private r(a: number): number {
-    return this.mem.u32[a >>> 2]!;
+    return rd(this.mem, a);
   }
 
   /** Writes a signed safe integer as a 64-bit word. */
   private ws(a: number, v: number): void {
-    const u32 = this.mem.u32;
-    u32[a >>> 2] = v >>> 0;
-    u32[(a >>> 2) + 1] = Math.floor(v / TWO32) >>> 0;
+    wrs(this.mem, a, v);
   }
 
   /** Reads a signed 64-bit word as a number (exact below 2**53). */
   private rs(a: number): number {
-    const u32 = this.mem.u32;
-    return (u32[(a >>> 2) + 1]! | 0) * TWO32 + u32[a >>> 2]!;
+    return rds(this.mem, a);
   }
 
   private initStatic(a: number, type: number): void {
@@ -350,35 +338,35 @@ export class ObjectSpace {
   // ------------------------------------------------------------ allocator calls
 
   private malloc(size: number): number {
-    this.pendOp = OP_MALLOC;
+    this.pending.op = OP_MALLOC;
     const p = this.heap.malloc(size);
-    this.pendOp = OP_NONE;
+    this.pending.op = OP_NONE;
     if (p === 0) throw new ObjectModelError('E_OOM', `malloc(${size}) failed`);
     return p;
   }
 
   private calloc(n: number, el: number): number {
-    this.pendOp = OP_CALLOC;
+    this.pending.op = OP_CALLOC;
     const p = this.heap.calloc(n, el);
-    this.pendOp = OP_NONE;
+    this.pending.op = OP_NONE;
     if (p === 0) throw new ObjectModelError('E_OOM', `calloc(${n}, ${el}) failed`);
     return p;
   }
 
   private realloc(p: number, oldSize: number, size: number): number {
-    this.pendOp = OP_REALLOC;
-    this.pendSize = p === 0 ? -1 : oldSize;
+    this.pending.op = OP_REALLOC;
+    this.pending.size = p === 0 ? -1 : oldSize;
     const q = this.heap.realloc(p, size);
-    this.pendOp = OP_NONE;
+    this.pending.op = OP_NONE;
     if (q === 0 && size !== 0) throw new ObjectModelError('E_OOM', `realloc(${size}) failed`);
     return q;
   }
 
   private free(p: number, size: number): void {
-    this.pendOp = OP_FREE;
-    this.pendSize = size;
+    this.pending.op = OP_FREE;
+    this.pending.size = size;
     this.heap.free(p);
-    this.pendOp = OP_NONE;
+    this.pending.op = OP_NONE;
   }
 
   // ------------------------------------------------------------ liveness
@@ -628,48 +616,9 @@ export class ObjectSpace {
     }
     const n = digitCount(v);
     const a = this.malloc(intBlockSize(n));
-    this.writeIntDigits(a, v);
+    writeIntDigits(this.mem, a, v);
     this.born(a, T_INT, false);
     return a;
-  }
-
-  private writeIntDigits(a: number, v: number | bigint): void {
-    const u32 = this.mem.u32;
-    let n = 0;
-    const neg = v < 0;
-    if (typeof v === 'number') {
-      let m = Math.abs(v);
-      while (m > 0) {
-        u32[((a + INT_DIGITS) >>> 2) + n] = m % 1073741824;
-        m = Math.floor(m / 1073741824);
-        n++;
-      }
-    } else {
-      let m = neg ? -v : v;
-      while (m > 0n) {
-        u32[((a + INT_DIGITS) >>> 2) + n] = Number(m & 0x3fffffffn);
-        m >>= 30n;
-        n++;
-      }
-    }
-    if (n === 0) u32[(a + INT_DIGITS) >>> 2] = 0;
-    this.ws(a + OB_SIZE, neg ? -n : n);
-  }
-
-  private intValue(a: number): number | bigint {
-    const size = this.rs(a + OB_SIZE);
-    const n = Math.abs(size);
-    const u32 = this.mem.u32;
-    const d = (a + INT_DIGITS) >>> 2;
-    if (n <= 1) return n === 0 ? 0 : size < 0 ? -u32[d]! : u32[d]!;
-    if (n === 2 && u32[d + 1]! < 2 ** 23) {
-      // below 2**53: exact as a number
-      const v = u32[d + 1]! * 1073741824 + u32[d]!;
-      return size < 0 ? -v : v;
-    }
-    let v = 0n;
-    for (let i = n - 1; i >= 0; i--) v = (v << 30n) | BigInt(u32[d + i]!);
-    return size < 0 ? -v : v;
   }
 
   /** A new `float` (24 bytes), from the float free list when it has one. */
@@ -709,62 +658,9 @@ export class ObjectSpace {
     const ascii = max < 128;
     const kind = max < 256 ? 1 : max < 65536 ? 2 : 4;
     const a = this.malloc(strBlockSize(len, kind, ascii));
-    this.writeStr(a, s, len, kind, ascii);
+    writeStr(this.mem, a, s, len, kind, ascii);
     this.born(a, T_STR, false);
     return a;
-  }
-
-  private writeStr(a: number, s: string, len: number, kind: number, ascii: boolean): void {
-    this.w(a + STR_LENGTH, len);
-    this.ws(a + STR_HASH, -1);
-    // interned:2 | kind:3 | compact:1 | ascii:1 | ready:1
-    this.w(a + STR_STATE, (kind << 2) | (1 << 5) | ((ascii ? 1 : 0) << 6) | (1 << 7));
-    this.w(a + 40, 0);
-    let d = a + STR_ASCII_DATA;
-    if (!ascii) {
-      this.w(a + 48, 0);
-      this.w(a + 56, 0);
-      this.w(a + 64, 0);
-      d = a + STR_COMPACT_DATA;
-    }
-    const m = this.mem;
-    let j = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.codePointAt(i)!;
-      if (c > 0xffff) i++;
-      if (kind === 1) m.u8[d + j] = c;
-      else if (kind === 2) m.dv.setUint16(d + 2 * j, c, true);
-      else m.dv.setUint32(d + 4 * j, c, true);
-      j++;
-    }
-    if (kind === 1) m.u8[d + len] = 0;
-    else if (kind === 2) m.dv.setUint16(d + 2 * len, 0, true);
-    else m.dv.setUint32(d + 4 * len, 0, true);
-  }
-
-  private strKind(a: number): number {
-    return (this.r(a + STR_STATE) >>> 2) & 7;
-  }
-
-  private strAscii(a: number): boolean {
-    return ((this.r(a + STR_STATE) >>> 6) & 1) === 1;
-  }
-
-  private strData(a: number): number {
-    return a + (this.strAscii(a) ? STR_ASCII_DATA : STR_COMPACT_DATA);
-  }
-
-  private strValue(a: number): string {
-    const len = this.r(a + STR_LENGTH);
-    const kind = this.strKind(a);
-    const d = this.strData(a);
-    const m = this.mem;
-    let out = '';
-    for (let i = 0; i < len; i++) {
-      const c = kind === 1 ? m.u8[d + i]! : kind === 2 ? m.dv.getUint16(d + 2 * i, true) : m.dv.getUint32(d + 4 * i, true);
-      out += String.fromCodePoint(c);
-    }
-    return out;
   }
 
   /**
@@ -1089,7 +985,7 @@ export class ObjectSpace {
         let lo = this.r(a + STR_HASH);
         let hi = this.r(a + STR_HASH + 4);
         if (lo === 0xffffffff && hi === 0xffffffff) {
-          [lo, hi] = this.contentHash(this.strData(a), this.r(a + STR_LENGTH) * this.strKind(a));
+          [lo, hi] = this.contentHash(strDataAddr(this.mem, a), this.r(a + STR_LENGTH) * strKind(this.mem, a));
           this.mem.u32[(a + STR_HASH) >>> 2] = lo;
           this.mem.u32[((a + STR_HASH) >>> 2) + 1] = hi;
         }
@@ -1111,7 +1007,7 @@ export class ObjectSpace {
       }
       case T_INT:
       case T_BOOL: {
-        const v = this.intValue(a);
+        const v = readIntValue(this.mem, a);
         if (typeof v === 'number') this.setHashNumber(v === -1 ? -2 : v);
         else this.setHashBig(hashBigInt(v));
         return;
@@ -1186,8 +1082,8 @@ export class ObjectSpace {
     const tb = this.r(b + OB_TYPE);
     if (ta === T_STR && tb === T_STR) {
       const n = this.r(a + STR_LENGTH);
-      if (n !== this.r(b + STR_LENGTH) || this.strKind(a) !== this.strKind(b)) return false;
-      return this.bytesEqual(this.strData(a), this.strData(b), n * this.strKind(a));
+      if (n !== this.r(b + STR_LENGTH) || strKind(this.mem, a) !== strKind(this.mem, b)) return false;
+      return this.bytesEqual(strDataAddr(this.mem, a), strDataAddr(this.mem, b), n * strKind(this.mem, a));
     }
     if (ta === T_BYTES && tb === T_BYTES) {
       const n = this.r(a + OB_SIZE);
@@ -1196,8 +1092,8 @@ export class ObjectSpace {
     const na = ta === T_INT || ta === T_BOOL || ta === T_FLOAT;
     const nb = tb === T_INT || tb === T_BOOL || tb === T_FLOAT;
     if (na && nb) {
-      const va = ta === T_FLOAT ? this.mem.dv.getFloat64(a + FLOAT_VALUE, true) : this.intValue(a);
-      const vb = tb === T_FLOAT ? this.mem.dv.getFloat64(b + FLOAT_VALUE, true) : this.intValue(b);
+      const va = ta === T_FLOAT ? this.mem.dv.getFloat64(a + FLOAT_VALUE, true) : readIntValue(this.mem, a);
+      const vb = tb === T_FLOAT ? this.mem.dv.getFloat64(b + FLOAT_VALUE, true) : readIntValue(this.mem, b);
       if (typeof va === typeof vb) return va === vb;
       const f = typeof va === 'number' ? va : (vb as number);
       const i = typeof va === 'bigint' ? va : (vb as bigint);
@@ -1220,88 +1116,23 @@ export class ObjectSpace {
 
   // ------------------------------------------------------------ dict keys objects
 
-  private initKeys(k: number, log2: number, kind: number, usable: number): void {
-    const m = this.mem;
-    this.w(k + DK_REFCNT, 1);
-    m.u8[k + DK_LOG2_SIZE] = log2;
-    m.u8[k + DK_LOG2_INDEX_BYTES] = log2IndexBytes(log2);
-    m.u8[k + DK_KIND] = kind;
-    m.u8[k + 11] = 0;
-    this.mem.u32[(k + 12) >>> 2] = 0;
-    this.w(k + DK_USABLE, usable);
-    this.w(k + DK_NENTRIES, 0);
-    const ib = 2 ** log2IndexBytes(log2);
-    m.u8.fill(0xff, k + DK_INDICES, k + DK_INDICES + ib);
-    const entries = usableFraction(log2) * (kind === DICT_KEYS_GENERAL ? 24 : 16);
-    m.u8.fill(0, k + DK_INDICES + ib, k + DK_INDICES + ib + entries);
-  }
-
   /** `new_keys_object`: from the keys free list for log2 3 with unicode keys. */
   private newKeys(log2: number, unicode: boolean): number {
     let k: number;
     if (log2 === DICT_LOG_MINSIZE && unicode && this.keysFreeCount > 0) k = this.keysFree[--this.keysFreeCount]!;
     else k = this.malloc(keysBlockSize(log2, unicode));
-    this.initKeys(k, log2, unicode ? DICT_KEYS_UNICODE : DICT_KEYS_GENERAL, usableFraction(log2));
+    initKeys(this.mem, k, log2, unicode ? DICT_KEYS_UNICODE : DICT_KEYS_GENERAL, usableFraction(log2));
     return k;
-  }
-
-  private keysKind(k: number): number {
-    return this.mem.u8[k + DK_KIND]!;
-  }
-
-  private keysLog2(k: number): number {
-    return this.mem.u8[k + DK_LOG2_SIZE]!;
-  }
-
-  private keysEntries(k: number): number {
-    return k + DK_INDICES + 2 ** this.mem.u8[k + DK_LOG2_INDEX_BYTES]!;
-  }
-
-  private keysSize(k: number): number {
-    return keysBlockSize(this.keysLog2(k), this.keysKind(k) !== DICT_KEYS_GENERAL);
-  }
-
-  private getIndex(k: number, i: number): number {
-    const log2 = this.keysLog2(k);
-    const p = k + DK_INDICES;
-    const dv = this.mem.dv;
-    if (log2 < 8) return dv.getInt8(p + i);
-    if (log2 < 16) return dv.getInt16(p + 2 * i, true);
-    return dv.getInt32(p + 4 * i, true);
-  }
-
-  private setIndex(k: number, i: number, ix: number): void {
-    const log2 = this.keysLog2(k);
-    const p = k + DK_INDICES;
-    const dv = this.mem.dv;
-    if (log2 < 8) dv.setInt8(p + i, ix);
-    else if (log2 < 16) dv.setInt16(p + 2 * i, ix, true);
-    else dv.setInt32(p + 4 * i, ix, true);
-  }
-
-  /** Address of entry `ix`: unicode/split entries are (key, value), general ones (hash, key, value). */
-  private entry(k: number, ix: number): number {
-    return this.keysEntries(k) + (this.keysKind(k) === DICT_KEYS_GENERAL ? 24 : 16) * ix;
-  }
-
-  private entryKey(k: number, ix: number): number {
-    const e = this.entry(k, ix);
-    return this.r(this.keysKind(k) === DICT_KEYS_GENERAL ? e + 8 : e);
-  }
-
-  private entryValueAddr(k: number, ix: number): number {
-    const e = this.entry(k, ix);
-    return this.keysKind(k) === DICT_KEYS_GENERAL ? e + 16 : e + 8;
   }
 
   /** Hash of the key stored in entry ix, into hLo/hHi. */
   private entryHash(k: number, ix: number): void {
-    if (this.keysKind(k) === DICT_KEYS_GENERAL) {
-      const e = this.entry(k, ix);
+    if (keysKind(this.mem, k) === DICT_KEYS_GENERAL) {
+      const e = entryAddr(this.mem, k, ix);
       this.hLo = this.r(e);
       this.hHi = this.r(e + 4);
     } else {
-      this.hashInto(this.entryKey(k, ix));
+      this.hashInto(entryKey(this.mem, k, ix));
     }
   }
 
@@ -1309,14 +1140,14 @@ export class ObjectSpace {
   private lookup(k: number, key: number): number {
     const hLo = this.hLo;
     const hHi = this.hHi;
-    const mask = 2 ** this.keysLog2(k) - 1;
+    const mask = 2 ** keysLog2(this.mem, k) - 1;
     let i = hLo & mask;
     let pLo = hLo;
     let pHi = hHi;
     for (;;) {
-      const ix = this.getIndex(k, i);
+      const ix = getIndex(this.mem, k, i);
       if (ix >= 0) {
-        const ek = this.entryKey(k, ix);
+        const ek = entryKey(this.mem, k, ix);
         if (ek === key) return ix;
         this.entryHash(k, ix);
         if (this.hLo === hLo && this.hHi === hHi && this.eq(ek, key)) {
@@ -1333,26 +1164,12 @@ export class ObjectSpace {
     }
   }
 
-  /** `find_empty_slot`. */
-  private findEmptySlot(k: number, hLo: number, hHi: number): number {
-    const mask = 2 ** this.keysLog2(k) - 1;
-    let i = hLo & mask;
-    let pLo = hLo;
-    let pHi = hHi;
-    while (this.getIndex(k, i) >= 0) {
-      pLo = ((pLo >>> 5) | (pHi << 27)) >>> 0;
-      pHi = pHi >>> 5;
-      i = (i * 5 + pLo + 1) & mask;
-    }
-    return i;
-  }
-
   /** `free_keys_object`: release entries (key then value, first to last), then the keys free list or PyObject_Free. */
   private freeKeys(k: number): void {
     const n = this.r(k + DK_NENTRIES);
-    const kind = this.keysKind(k);
+    const kind = keysKind(this.mem, k);
     for (let i = 0; i < n; i++) {
-      const e = this.entry(k, i);
+      const e = entryAddr(this.mem, k, i);
       if (kind === DICT_KEYS_GENERAL) {
         this.xdecref(this.r(e + 8));
         this.xdecref(this.r(e + 16));
@@ -1365,12 +1182,12 @@ export class ObjectSpace {
   }
 
   private releaseKeysBlock(k: number): void {
-    const kind = this.keysKind(k);
-    if (this.keysLog2(k) === DICT_LOG_MINSIZE && kind === DICT_KEYS_UNICODE && this.keysFreeCount < DICT_FREELIST_MAX) {
+    const kind = keysKind(this.mem, k);
+    if (keysLog2(this.mem, k) === DICT_LOG_MINSIZE && kind === DICT_KEYS_UNICODE && this.keysFreeCount < DICT_FREELIST_MAX) {
       this.keysFree[this.keysFreeCount++] = k;
       return;
     }
-    this.free(k, this.keysSize(k));
+    this.free(k, keysSize(this.mem, k));
   }
 
   private keysDecref(k: number): void {
@@ -1433,7 +1250,7 @@ export class ObjectSpace {
       this.w(d + DICT_KEYS, k);
       this.w(d + DICT_VALUES, 0);
       this.maintainTracking(d, key, value);
-      this.setIndex(k, hLo & 7, 0);
+      setIndex(this.mem, k, hLo & 7, 0);
       this.writeEntry(k, 0, key, value, hLo, hHi);
       this.w(d + DICT_USED, 1);
       this.w(k + DK_USABLE, this.r(k + DK_USABLE) - 1);
@@ -1449,7 +1266,7 @@ export class ObjectSpace {
       if (ix < 0 && this.rs(k + DK_USABLE) > 0) {
         // A new key goes into the shared keys (which take the key's reference), its value into this dict's values.
         ix = this.r(k + DK_NENTRIES);
-        this.setIndex(k, this.findEmptySlot(k, hLo, hHi), ix);
+        setIndex(this.mem, k, findEmptySlot(this.mem, k, hLo, hHi), ix);
         this.writeEntry(k, ix, key, 0, hLo, hHi);
         this.w(k + DK_USABLE, this.r(k + DK_USABLE) - 1);
         this.w(k + DK_NENTRIES, ix + 1);
@@ -1476,7 +1293,7 @@ export class ObjectSpace {
       this.dictResize(d, log2KeysizeFor(this.r(d + DICT_USED) * 3), true);
       k = this.r(d + DICT_KEYS);
     }
-    if (this.keysKind(k) !== DICT_KEYS_GENERAL && !isStr) {
+    if (keysKind(this.mem, k) !== DICT_KEYS_GENERAL && !isStr) {
       this.dictResize(d, log2KeysizeFor(this.r(d + DICT_USED) * 3), false);
       k = this.r(d + DICT_KEYS);
     }
@@ -1490,14 +1307,14 @@ export class ObjectSpace {
         k = this.r(d + DICT_KEYS);
       }
       const n = this.r(k + DK_NENTRIES);
-      this.setIndex(k, this.findEmptySlot(k, hLo, hHi), n);
+      setIndex(this.mem, k, findEmptySlot(this.mem, k, hLo, hHi), n);
       this.writeEntry(k, n, key, value, hLo, hHi);
       this.w(d + DICT_USED, this.r(d + DICT_USED) + 1);
       this.w(k + DK_USABLE, this.r(k + DK_USABLE) - 1);
       this.w(k + DK_NENTRIES, n + 1);
       return;
     }
-    const va = this.entryValueAddr(k, ix);
+    const va = entryValueAddr(this.mem, k, ix);
     const old = this.r(va);
     this.w(va, value);
     this.xdecref(old);
@@ -1505,8 +1322,8 @@ export class ObjectSpace {
   }
 
   private writeEntry(k: number, ix: number, key: number, value: number, hLo: number, hHi: number): void {
-    const e = this.entry(k, ix);
-    if (this.keysKind(k) === DICT_KEYS_GENERAL) {
+    const e = entryAddr(this.mem, k, ix);
+    if (keysKind(this.mem, k) === DICT_KEYS_GENERAL) {
       this.mem.u32[e >>> 2] = hLo;
       this.mem.u32[(e >>> 2) + 1] = hHi;
       this.w(e + 8, key);
@@ -1525,7 +1342,7 @@ export class ObjectSpace {
   private dictResize(d: number, log2: number, unicode: boolean): void {
     const oldk = this.r(d + DICT_KEYS);
     const oldValues = this.r(d + DICT_VALUES);
-    if (this.keysKind(oldk) === DICT_KEYS_GENERAL) unicode = false;
+    if (keysKind(this.mem, oldk) === DICT_KEYS_GENERAL) unicode = false;
     const nk = this.newKeys(log2, unicode);
     const used = this.r(d + DICT_USED);
     let j = 0;
@@ -1533,7 +1350,7 @@ export class ObjectSpace {
       const count = this.mem.u8[oldValues - 2]!;
       for (let i = 0; i < count; i++) {
         const ix = this.mem.u8[oldValues - 3 - i]!;
-        const key = this.entryKey(oldk, ix);
+        const key = entryKey(this.mem, oldk, ix);
         this.incref(key);
         this.hashInto(key);
         this.writeEntry(nk, j++, key, this.r(oldValues + 8 * ix), this.hLo, this.hHi);
@@ -1541,9 +1358,9 @@ export class ObjectSpace {
     } else {
       const n = this.r(oldk + DK_NENTRIES);
       for (let i = 0; i < n; i++) {
-        const v = this.r(this.entryValueAddr(oldk, i));
+        const v = this.r(entryValueAddr(this.mem, oldk, i));
         if (v === 0) continue;
-        const key = this.entryKey(oldk, i);
+        const key = entryKey(this.mem, oldk, i);
         this.entryHash(oldk, i);
         this.writeEntry(nk, j++, key, v, this.hLo, this.hHi);
       }
@@ -1555,12 +1372,12 @@ export class ObjectSpace {
       let i = this.hLo & mask;
       let pLo = this.hLo;
       let pHi = this.hHi;
-      while (this.getIndex(nk, i) !== DKIX_EMPTY) {
+      while (getIndex(this.mem, nk, i) !== DKIX_EMPTY) {
         pLo = ((pLo >>> 5) | (pHi << 27)) >>> 0;
         pHi = pHi >>> 5;
         i = (i * 5 + pLo + 1) & mask;
       }
-      this.setIndex(nk, i, ix);
+      setIndex(this.mem, nk, i, ix);
     }
     this.w(nk + DK_USABLE, this.r(nk + DK_USABLE) - used);
     this.w(nk + DK_NENTRIES, used);
@@ -1603,18 +1420,18 @@ export class ObjectSpace {
       return true;
     }
     // lookdict_index: the slot that holds ix
-    const mask = 2 ** this.keysLog2(k) - 1;
+    const mask = 2 ** keysLog2(this.mem, k) - 1;
     let i = hLo & mask;
     let pLo = hLo;
     let pHi = hHi;
-    while (this.getIndex(k, i) !== ix) {
+    while (getIndex(this.mem, k, i) !== ix) {
       pLo = ((pLo >>> 5) | (pHi << 27)) >>> 0;
       pHi = pHi >>> 5;
       i = (i * 5 + pLo + 1) & mask;
     }
-    this.setIndex(k, i, -2);
-    const e = this.entry(k, ix);
-    const general = this.keysKind(k) === DICT_KEYS_GENERAL;
+    setIndex(this.mem, k, i, -2);
+    const e = entryAddr(this.mem, k, ix);
+    const general = keysKind(this.mem, k) === DICT_KEYS_GENERAL;
     const oldKey = this.r(general ? e + 8 : e);
     const oldValue = this.r(general ? e + 16 : e + 8);
     this.mem.u8.fill(0, e, e + (general ? 24 : 16));
@@ -1642,7 +1459,7 @@ export class ObjectSpace {
     const ix = this.lookup(k, key);
     if (ix < 0) return 0;
     const values = this.r(d + DICT_VALUES);
-    return values !== 0 ? this.r(values + 8 * ix) : this.r(this.entryValueAddr(k, ix));
+    return values !== 0 ? this.r(values + 8 * ix) : this.r(entryValueAddr(this.mem, k, ix));
   }
 
   /** `(key, value)` pairs in insertion order (borrowed references). */
@@ -1655,14 +1472,14 @@ export class ObjectSpace {
       const count = this.mem.u8[values - 2]!;
       for (let i = 0; i < count; i++) {
         const ix = this.mem.u8[values - 3 - i]!;
-        out.push([this.entryKey(k, ix), this.r(values + 8 * ix)]);
+        out.push([entryKey(this.mem, k, ix), this.r(values + 8 * ix)]);
       }
       return out;
     }
     const n = this.r(k + DK_NENTRIES);
     for (let i = 0; i < n; i++) {
-      const v = this.r(this.entryValueAddr(k, i));
-      if (v !== 0) out.push([this.entryKey(k, i), v]);
+      const v = this.r(entryValueAddr(this.mem, k, i));
+      if (v !== 0) out.push([entryKey(this.mem, k, i), v]);
     }
     return out;
   }
@@ -1910,7 +1727,7 @@ export class ObjectSpace {
     let sharedKeys = 0;
     if (managedDict) {
       sharedKeys = this.malloc(keysBlockSize(SHARED_KEYS_LOG2, true));
-      this.initKeys(sharedKeys, SHARED_KEYS_LOG2, DICT_KEYS_SPLIT, SHARED_KEYS_MAX_SIZE);
+      initKeys(this.mem, sharedKeys, SHARED_KEYS_LOG2, DICT_KEYS_SPLIT, SHARED_KEYS_MAX_SIZE);
     }
     const info: ClassInfo = {
       id: FIRST_CLASS_ID + this.classes.length,
@@ -1996,7 +1813,7 @@ export class ObjectSpace {
         const hHi = this.hHi;
         ix = this.r(k + DK_NENTRIES);
         this.incref(nameStr);
-        this.setIndex(k, this.findEmptySlot(k, hLo, hHi), ix);
+        setIndex(this.mem, k, findEmptySlot(this.mem, k, hLo, hHi), ix);
         this.writeEntry(k, ix, nameStr, 0, hLo, hHi);
         this.w(k + DK_USABLE, this.r(k + DK_USABLE) - 1);
         this.w(k + DK_NENTRIES, ix + 1);
@@ -2078,7 +1895,7 @@ export class ObjectSpace {
       case T_FLOAT:
         return 24;
       case T_STR:
-        return strBlockSize(this.r(a + STR_LENGTH), this.strKind(a), this.strAscii(a));
+        return strBlockSize(this.r(a + STR_LENGTH), strKind(this.mem, a), strIsAscii(this.mem, a));
       case T_BYTES:
         return BYTES_DATA + this.r(a + OB_SIZE) + 1;
       case T_BYTEARRAY:
@@ -2091,7 +1908,7 @@ export class ObjectSpace {
         const k = this.r(a + DICT_KEYS);
         let size = DICT_BLOCK;
         if (this.r(a + DICT_VALUES) !== 0) size += 8 * (this.r(k + DK_NENTRIES) + this.r(k + DK_USABLE));
-        if (k !== this.emptyKeys && this.r(k + DK_REFCNT) === 1) size += this.keysSize(k);
+        if (k !== this.emptyKeys && this.r(k + DK_REFCNT) === 1) size += keysSize(this.mem, k);
         return size;
       }
       case T_SET:
@@ -2134,11 +1951,11 @@ export class ObjectSpace {
           if (values !== 0) {
             const v = this.r(values + 8 * i);
             if (v !== 0) out.push(v);
-          } else if (this.keysKind(k) === DICT_KEYS_GENERAL) {
-            const v = this.r(this.entryValueAddr(k, i));
-            if (v !== 0) out.push(v, this.entryKey(k, i));
+          } else if (keysKind(this.mem, k) === DICT_KEYS_GENERAL) {
+            const v = this.r(entryValueAddr(this.mem, k, i));
+            if (v !== 0) out.push(v, entryKey(this.mem, k, i));
           } else {
-            const v = this.r(this.entryValueAddr(k, i));
+            const v = this.r(entryValueAddr(this.mem, k, i));
             if (v !== 0) out.push(v);
           }
         }
@@ -2181,11 +1998,11 @@ export class ObjectSpace {
       case T_BOOL:
         return a === this.trueAddr;
       case T_INT:
-        return this.intValue(a);
+        return readIntValue(this.mem, a);
       case T_FLOAT:
         return this.mem.dv.getFloat64(a + FLOAT_VALUE, true);
       case T_STR:
-        return this.strValue(a);
+        return readStr(this.mem, a);
       case T_BYTES:
         return this.mem.u8.slice(a + BYTES_DATA, a + BYTES_DATA + this.r(a + OB_SIZE));
       case T_BYTEARRAY: {
@@ -2217,7 +2034,7 @@ export class ObjectSpace {
         }
         return;
       case T_STR:
-        this.objFree(a, strBlockSize(this.r(a + STR_LENGTH), this.strKind(a), this.strAscii(a)), t);
+        this.objFree(a, strBlockSize(this.r(a + STR_LENGTH), strKind(this.mem, a), strIsAscii(this.mem, a)), t);
         return;
       case T_BYTES:
         this.objFree(a, BYTES_DATA + this.r(a + OB_SIZE) + 1, t);
@@ -2435,64 +2252,11 @@ export class ObjectSpace {
   /**
    * Records the allocator requests the space makes from now on, in the
    * conventions of the shared measurements (see {@link RequestEvent}), until
-   * `stop()`. Uses the heap's observer (chaining to any observer already set).
-   * Requests other code makes on the same heap are recorded as malloc/free
-   * with the size unknown for frees.
+   * `stop()`. Uses the heap's observer, still calling any observer already
+   * set. Requests other code makes on the same heap are recorded as
+   * malloc/free, with the size of such frees unknown (null).
    */
   recordRequests(): RequestRecording {
-    const events: RequestEvent[] = [];
-    const heap = this.heap;
-    const prev = heap.observer;
-    const route = (r: Route): 'py' | 'libc' => (r === ROUTE_PYMALLOC ? 'py' : 'libc');
-    const obs: PymallocObserver = {
-      ...prev,
-      blockAlloc: (address, size, r) => {
-        if (this.pendOp === OP_REALLOC) events.push(['realloc', this.pendSize < 0 ? null : this.pendSize, size, route(r)]);
-        else events.push([this.pendOp === OP_CALLOC ? 'calloc' : 'malloc', size, route(r)]);
-        prev?.blockAlloc?.(address, size, r);
-      },
-      blockFree: (address, r) => {
-        // A realloc that moved frees the old block inside pymalloc without a blockFree call.
-        events.push(['free', this.pendOp === OP_FREE ? this.pendSize : null, route(r)]);
-        prev?.blockFree?.(address, r);
-      },
-      blockRealloc: (oldAddress, newAddress, size, r) => {
-        events.push(['realloc', this.pendOp === OP_REALLOC && this.pendSize >= 0 ? this.pendSize : null, size, route(r)]);
-        prev?.blockRealloc?.(oldAddress, newAddress, size, r);
-      },
-    };
-    heap.observer = obs;
-    return {
-      events,
-      stop: () => {
-        if (heap.observer === obs) heap.observer = prev;
-      },
-    };
+    return recordRequests(this.heap, this.pending);
   }
-}
-
-/** A running recording of allocator requests, see {@link ObjectSpace.recordRequests}. */
-export interface RequestRecording {
-  /** The requests so far, in order. */
-  readonly events: RequestEvent[];
-  /** Stops recording and restores the heap's previous observer. */
-  stop(): void;
-}
-
-function digitCount(v: number | bigint): number {
-  let n = 0;
-  if (typeof v === 'number') {
-    let m = Math.abs(v);
-    while (m > 0) {
-      m = Math.floor(m / 1073741824);
-      n++;
-    }
-  } else {
-    let m = v < 0n ? -v : v;
-    while (m > 0n) {
-      m >>= 30n;
-      n++;
-    }
-  }
-  return n;
 }
