@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { readObjectsJson } from '../test/shared.js';
 import { ObjectSpace } from './space.js';
 
 describe('free lists (3.11 constants)', () => {
@@ -95,5 +96,15 @@ describe('free lists (3.11 constants)', () => {
     expect(vm.gcCount0 - before).toBe(10);
     vm.clearFreeLists();
     expect(vm.gcCount0 - before).toBe(1);
+  });
+
+  test("gcCount0 after 100 lists made and dropped, then 10 more, as gc.json's get_count", () => {
+    const spec = (readObjectsJson('gc.json') as { get_count: { with_full_list_free_list: { count_before: number[] } } }).get_count.with_full_list_free_list;
+    const vm = new ObjectSpace();
+    for (const l of Array.from({ length: 100 }, () => vm.list())) vm.decref(l);
+    // 100 allocated, 20 freed to pymalloc (80 kept by the free list)
+    expect(vm.gcCount0).toBe(spec.count_before[0]);
+    for (let i = 0; i < 10; i++) vm.list();
+    expect(vm.gcCount0).toBe(spec.count_before[0]); // lists from the free list are not counted
   });
 });
