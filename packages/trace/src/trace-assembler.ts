@@ -24,8 +24,11 @@ type Meta = Omit<TraceIndexEntry, 'offset' | 'length'>;
  * @internal
  */
 export class TraceAssembler {
+  /** The header written first. */
   readonly header: TraceHeader;
+  /** Encodes the events of the next events chunk (call `begin`, then `append`). */
   readonly encoder: EventEncoder;
+  /** Everything defined by the dictionary chunks so far. */
   readonly dictionary = new TraceDictionary();
   readonly #sink: TraceSink;
   readonly #index: TraceIndexEntry[] = [];

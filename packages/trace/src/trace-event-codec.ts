@@ -97,7 +97,9 @@ function classOf(size: number, alignment: number): number {
  * @internal
  */
 export class EventEncoder {
+  /** The payload of the current chunk. */
   readonly out = new ByteWriter(1 << 16);
+  /** Running live bytes, arenas and the current chunk's peak. */
   readonly stats = new LiveStats();
   readonly #state = new DeltaState();
   readonly #alignment: number;
@@ -111,8 +113,9 @@ export class EventEncoder {
   seq = 0;
   /** Time of the last event (the chunk's first time before any). */
   time = 0;
-  /** First sequence number and time of the current chunk. */
+  /** First sequence number of the current chunk. */
   firstSeq = 0;
+  /** First time of the current chunk. */
   firstTime = 0;
 
   constructor(h: TraceHeader) {

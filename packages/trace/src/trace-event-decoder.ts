@@ -19,13 +19,18 @@ function fail(code: string, message: string, at: number): never {
   throw C.error(code, message, at);
 }
 
+// The payload is exactly B (E === B.length), so a read past its end gives undefined.
 function uv(): number {
-  if (P >= E) fail('E_TRUNCATED', 'unexpected end of data', P);
-  const b0 = B[P]!;
-  if (b0 < 0x80) {
+  const b0 = B[P];
+  if (b0 !== undefined && b0 < 0x80) {
     P++;
     return b0;
   }
+  return uvSlow();
+}
+
+function uvSlow(): number {
+  if (P >= E) fail('E_TRUNCATED', 'unexpected end of data', P);
   C.pos = P;
   const v = C.uv();
   P = C.pos;

@@ -4,6 +4,8 @@ import { openTrace } from './open-trace.js';
 import { readTrace } from './read-trace.js';
 import { TraceAssembler } from './trace-assembler.js';
 import { crc32 } from './crc32.js';
+import { frameChunk } from './trace-chunk.js';
+import { deflateRaw } from './trace-codec.js';
 import { TRACE_MAGIC } from './trace-constants.js';
 import { decodeTraceHeader, encodeTraceHeader, traceHeader } from './trace-header.js';
 import { KIND_FREE, KIND_MALLOC, KIND_MALLOC_LARGE } from './trace-record-kinds.js';
@@ -103,6 +105,25 @@ describe('format rules', () => {
       },
     });
     expect((await readAll(stream)).events).toEqual(want);
+  });
+
+  it('bounds every count read from the file before allocating', async () => {
+    const header = encodeTraceHeader(traceHeader());
+    const at = header.length;
+    const frame = (type: number, records: number, payload: number[], codec = 0, raw = payload.length) =>
+      new Uint8Array([...header, ...frameChunk({ type, codec, flags: 0, firstSeq: 0, firstTime: 0, records }, new Uint8Array(payload), raw)]);
+    // 5 records announced in a 3-byte events payload (the frame itself refuses it).
+    await expect(openTrace(frame(2, 5, [0x24, 0, 1]))).rejects.toMatchObject({ code: 'E_COUNT', offset: at + 11 });
+    // A checkpoint announcing 2^40 blocks in 8 bytes.
+    const cp = await openTrace(frame(3, 1, [0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0, 0]));
+    await expect(cp.checkpoint(cp.index[0]!)).rejects.toMatchObject({ code: 'E_COUNT', offset: at + 12 });
+    // A chunk announcing 1 GiB.
+    const big = new Uint8Array([...header, 0x9e, 0x50, 0x43, 0x4b, 2, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x04, 0x01]);
+    await expect(openTrace(big)).rejects.toMatchObject({ code: 'E_CHUNK_SIZE', offset: at + 7 });
+    // Deflate data that inflates past its declared raw length stops there.
+    const zeros = await deflateRaw(new Uint8Array(100_000));
+    const bomb = new Uint8Array([...encodeTraceHeader(traceHeader({ requiredFeatures: 1 })), ...frameChunk({ type: 2, codec: 1, flags: 0, firstSeq: 0, firstTime: 0, records: 1 }, zeros, 10)]);
+    await expect(openTrace(bomb)).rejects.toMatchObject({ code: 'E_INFLATE', message: expect.stringMatching(/more than its declared 10 bytes/) as unknown });
   });
 
   it('streaming errors carry file offsets: truncation, garbage, a missing chunk', async () => {

@@ -130,6 +130,7 @@ function headerOf(o: Json): TraceHeader {
   if (m === null) throw new LineError('"format" must be "major.minor"');
   h.versionMajor = Number(m[1]);
   h.versionMinor = Number(m[2]);
+  if (h.versionMajor !== 1) throw new LineError(`format ${h.versionMajor}.${h.versionMinor} is not writable by this writer (major 1)`);
   const rec = h as unknown as Record<string, string | number>;
   for (const [, name, wire] of HEADER_FIELDS) rec[name] = wire === 2 ? str(o, name) : num(o, name);
   return h;
@@ -210,6 +211,7 @@ export async function fromJsonl(text: string): Promise<Uint8Array> {
           flush();
           const type = o['type'];
           if (typeof type === 'number') {
+            if (type >= CHUNK_DICTIONARY && type <= CHUNK_INDEX) throw new LineError(`chunk type ${type} must be given by name`);
             asm.storedChunk({ type, codec: num(o, 'codec'), flags: num(o, 'flags'), firstSeq: num(o, 'firstSeq'), firstTime: num(o, 'firstTime'), records: num(o, 'records') }, fromBase64(str(o, 'stored')), num(o, 'rawLength'));
           } else {
             if (type !== 'dictionary' && type !== 'events' && type !== 'checkpoint') throw new LineError(`unknown chunk type ${JSON.stringify(type)}`);
