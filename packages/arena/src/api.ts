@@ -74,7 +74,9 @@ export interface PymallocObserver {
   poolReuse?(pool: number, szidx: number): void;
   poolFull?(pool: number, szidx: number): void;
   poolEmpty?(pool: number, szidx: number): void;
-  blockAlloc?(address: number, size: number, route: Route): void;
+  /** A malloc (`zeroed` false) or calloc (`zeroed` true) returned `address`. */
+  blockAlloc?(address: number, size: number, route: Route, zeroed: boolean): void;
   blockFree?(address: number, route: Route): void;
+  /** A realloc; `oldAddress` 0 is `realloc(NULL, size)`. */
   blockRealloc?(oldAddress: number, newAddress: number, size: number, route: Route): void;
 }

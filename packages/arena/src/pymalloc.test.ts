@@ -316,4 +316,19 @@ describe('observer', () => {
     heap.malloc(10);
     expect(log).toEqual(['arena+ 0 0 64', 'init 0 0', 'alloc 48 10 0', 'empty 0 0', 'free 48 0', 'reuse 0 0', 'alloc 48 10 0']);
   });
+
+  it('tells calloc from malloc, and reports realloc(NULL, n) as a realloc', () => {
+    const { heap, fallback } = heapWith([ALIGNED]);
+    const log: string[] = [];
+    heap.observer = {
+      blockAlloc: (a, n, r, zeroed) => log.push(`${zeroed ? 'calloc' : 'malloc'} ${a - ALIGNED} ${n} ${r}`),
+      blockRealloc: (from, to, n, r) => log.push(`realloc ${from} ${to - ALIGNED} ${n} ${r}`),
+    };
+    heap.malloc(8);
+    heap.calloc(2, 8);
+    heap.realloc(0, 32);
+    fallback.expect(ALIGNED - 0x1000);
+    heap.realloc(0, 600);
+    expect(log).toEqual(['malloc 48 8 0', 'calloc 64 16 0', 'realloc 0 16432 32 0', 'realloc 0 -4096 600 1']);
+  });
 });

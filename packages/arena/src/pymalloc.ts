@@ -1,4 +1,4 @@
-import type { Allocator, ArenaSource, FallbackAllocator, PymallocObserver } from './api.js';
+import type { Allocator, ArenaSource, FallbackAllocator, PymallocObserver, Route } from './api.js';
 import { ROUTE_FALLBACK, ROUTE_PYMALLOC } from './api.js';
 import { ArenaMap } from './arena-map.js';
 import { checkHeap } from './check.js';
@@ -113,6 +113,8 @@ export class Pymalloc implements Allocator {
   private readonly linear: boolean;
   /** Slot of the last successful ownership lookup (never a released slot), or -1. */
   private lastSlot = NONE;
+  /** Which allocator served the last `allocate`. */
+  private lastRoute: Route = ROUTE_PYMALLOC;
   /** Memory offset of the block the last pymallocAlloc returned. */
   private lastOffset = 0;
 
@@ -156,13 +158,24 @@ export class Pymalloc implements Allocator {
    * @returns the address, or 0 when no memory can be had.
    */
   malloc(size: number): number {
-    let p = 0;
-    if (size > 0 && size <= this.threshold) p = this.pymallocAlloc(size);
-    if (p !== 0) {
-      if (this.observer !== undefined) this.observer.blockAlloc?.(p, size, ROUTE_PYMALLOC);
-      return p;
+    const p = this.allocate(size);
+    if (this.observer !== undefined && p !== 0) this.observer.blockAlloc?.(p, size, this.lastRoute, false);
+    return p;
+  }
+
+  /** malloc without the observer call; sets `lastRoute`. */
+  private allocate(size: number): number {
+    if (size > 0 && size <= this.threshold) {
+      const p = this.pymallocAlloc(size);
+      if (p !== 0) {
+        this.lastRoute = ROUTE_PYMALLOC;
+        return p;
+      }
     }
-    return this.fallbackMalloc(size);
+    this.lastRoute = ROUTE_FALLBACK;
+    const p = this.fallback.malloc(size);
+    this.syncViews();
+    return p;
   }
 
   /** Allocates `nelem * elsize` zeroed bytes. @returns the address or 0. */
@@ -174,12 +187,12 @@ export class Pymalloc implements Allocator {
     if (p !== 0) {
       const off = this.lastOffset;
       this.u8.fill(0, off, off + size);
-      if (this.observer !== undefined) this.observer.blockAlloc?.(p, size, ROUTE_PYMALLOC);
+      if (this.observer !== undefined) this.observer.blockAlloc?.(p, size, ROUTE_PYMALLOC, true);
       return p;
     }
     p = this.fallback.calloc(size);
     this.syncViews();
-    if (this.observer !== undefined && p !== 0) this.observer.blockAlloc?.(p, size, ROUTE_FALLBACK);
+    if (this.observer !== undefined && p !== 0) this.observer.blockAlloc?.(p, size, ROUTE_FALLBACK, true);
     return p;
   }
 
@@ -190,7 +203,12 @@ export class Pymalloc implements Allocator {
    * the fallback stay with the fallback.
    */
   realloc(address: number, size: number): number {
-    if (address === 0) return this.malloc(size);
+    if (address === 0) {
+      // realloc(NULL, n) is a malloc, reported as the realloc it was.
+      const p = this.allocate(size);
+      if (this.observer !== undefined && p !== 0) this.observer.blockRealloc?.(0, p, size, this.lastRoute);
+      return p;
+    }
     const slot = this.slotOf(address);
     if (slot === NONE) {
       const q = this.fallback.realloc(address, size);
@@ -209,7 +227,7 @@ export class Pymalloc implements Allocator {
       blockSize = size;
     }
     let q = 0;
-    let route: 0 | 1 = ROUTE_PYMALLOC;
+    let route: Route = ROUTE_PYMALLOC;
     if (size > 0 && size <= this.threshold) q = this.pymallocAlloc(size);
     if (q === 0) {
       route = ROUTE_FALLBACK;
@@ -307,15 +325,8 @@ export class Pymalloc implements Allocator {
     }
   }
 
-  private fallbackMalloc(size: number): number {
-    const p = this.fallback.malloc(size);
-    this.syncViews();
-    if (this.observer !== undefined && p !== 0) this.observer.blockAlloc?.(p, size, ROUTE_FALLBACK);
-    return p;
-  }
-
   /** Copies `n` bytes of the pymalloc block at memory offset `from` to the new block `to`. */
-  private copyOut(from: number, to: number, n: number, route: 0 | 1): void {
+  private copyOut(from: number, to: number, n: number, route: Route): void {
     if (n === 0) return;
     if (route === ROUTE_PYMALLOC) {
       const toOff = this.lastOffset;
