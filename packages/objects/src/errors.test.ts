@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest';
 import { createLinearHeap, createRecordedHeap } from '@pymem/arena';
+import { describe, expect, test } from 'vitest';
 import { ObjectModelError } from './errors.js';
 import { ObjectSpace } from './space.js';
 

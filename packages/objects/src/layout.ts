@@ -212,3 +212,14 @@ export function valuesBlockSize(size: number): number {
 export function valuesPrefix(size: number): number {
   return (size + 2 + 7) & ~7;
 }
+
+/** Largest small int kept as a static object. */
+export const MAX_SMALL_INT = 256;
+/** Smallest small int kept as a static object. */
+export const MIN_SMALL_INT = -5;
+/** `DKIX_EMPTY`: an unused dict index slot. */
+export const DKIX_EMPTY = -1;
+/** `LINEAR_PROBES` of set lookups. */
+export const LINEAR_PROBES = 9;
+/** 2**32. */
+export const TWO32 = 4294967296;

@@ -50,10 +50,10 @@ export function recordRequests(heap: Pymalloc, pending: PendingRequest): Request
     poolReuse: (pool, szidx) => prev?.poolReuse?.(pool, szidx),
     poolFull: (pool, szidx) => prev?.poolFull?.(pool, szidx),
     poolEmpty: (pool, szidx) => prev?.poolEmpty?.(pool, szidx),
-    blockAlloc: (address, size, r) => {
+    blockAlloc: (address, size, r, zeroed) => {
       if (pending.op === OP_REALLOC) events.push(['realloc', pending.size < 0 ? null : pending.size, size, route(r)]);
       else events.push([pending.op === OP_CALLOC ? 'calloc' : 'malloc', size, route(r)]);
-      prev?.blockAlloc?.(address, size, r);
+      prev?.blockAlloc?.(address, size, r, zeroed);
     },
     blockFree: (address, r) => {
       // A realloc that moves frees the old block inside pymalloc, without a blockFree.
