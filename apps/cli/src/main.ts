@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerCapture } from './commands/capture.js';
 import type { Registrar } from './commands/command.js';
 import { registerDemo } from './commands/demo.js';
+import { registerReplay } from './commands/replay.js';
+import { registerStats } from './commands/stats.js';
 import { registerVerify } from './commands/verify.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 import type { Output } from './output.js';
@@ -11,7 +13,7 @@ import { processOutput } from './output.js';
 export const VERSION = '0.0.0';
 
 /** Every command, in the order `pymem --help` lists them. */
-const COMMANDS: readonly Registrar[] = [registerVerify, registerDemo, registerCapture];
+const COMMANDS: readonly Registrar[] = [registerVerify, registerDemo, registerCapture, registerReplay, registerStats];
 
 function program(o: Output, setCode: (c: number) => void): Command {
   const p = new Command('pymem')

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Output } from '../src/output.js';
 import { main } from '../src/main.js';
@@ -16,4 +17,15 @@ export async function run(...argv: string[]): Promise<{ code: number; out: strin
   const o: Output = { out: (t) => (out += t), err: (t) => (err += t), color: false };
   const code = await main(argv, o);
   return { code, out, err };
+}
+
+/** Runs `f` with `process.stdin` replaced by a stream of `bytes`. */
+export async function withStdin<T>(bytes: Uint8Array, f: () => Promise<T>): Promise<T> {
+  const saved = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  Object.defineProperty(process, 'stdin', { configurable: true, enumerable: true, value: Readable.from([Buffer.from(bytes)]) });
+  try {
+    return await f();
+  } finally {
+    Object.defineProperty(process, 'stdin', saved);
+  }
 }

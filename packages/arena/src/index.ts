@@ -21,6 +21,8 @@ export type { PymallocOpts } from './pymalloc.js';
 export { Pymalloc } from './pymalloc.js';
 export type { RecordedHeap } from './recorded.js';
 export { RecordedArenaSource, RecordedFallback, createRecordedHeap } from './recorded.js';
+export type { SimulatedArenaOpts, SimulatedHeap } from './simulated.js';
+export { SIMULATED_LIBC_BASE, SIMULATED_MMAP_FLOOR, SIMULATED_MMAP_TOP, SimulatedArenaSource, SimulatedFallback, createSimulatedHeap } from './simulated.js';
 export type { ArenaInfo, ArenaMapStats, ClassStats, PymallocStats } from './stats.js';
 export { collectArenas, collectStats, commas, formatStats } from './stats.js';
 export type { LinearHeapOpts } from './heap.js';

@@ -2,8 +2,9 @@ import type { ArenaSource, FallbackAllocator } from './api.js';
 import { PymemArenaError, hex } from './errors.js';
 import type { Geometry, GeometryOpts, PresetName } from './geometry.js';
 import { resolveGeometry } from './geometry.js';
-import { HeapMemory } from './memory.js';
+import type { HeapMemory } from './memory.js';
 import { Pymalloc } from './pymalloc.js';
+import { ShadowRegions } from './shadow-regions.js';
 
 /**
  * An arena source for replaying a capture: it hands out the arena bases
@@ -20,17 +21,11 @@ export class RecordedArenaSource implements ArenaSource {
   private pending: number[] = [];
   /** Times an arena was asked for with none offered (the allocation then fell back). */
   missed = 0;
-  private readonly regions = new Map<number, number>();
-  private freeRegions: number[] = [];
-  private nextRegion = 0;
-  private readonly stride: number;
-  private readonly poolSize: number;
+  private readonly shadow: ShadowRegions;
 
   constructor(geometry: Geometry) {
-    this.poolSize = geometry.poolSize;
-    this.stride = geometry.arenaSize + geometry.poolSize;
-    // Up to 2 GiB of shadow: about 2,000 live arenas of 1 MiB.
-    this.memory = new HeapMemory(this.stride * 2, { maxBytes: 2 ** 31 });
+    this.shadow = new ShadowRegions(geometry);
+    this.memory = this.shadow.memory;
   }
 
   /** Queues `base` as the address of the next arena pymalloc allocates. */
@@ -54,28 +49,19 @@ export class RecordedArenaSource implements ArenaSource {
       this.missed++;
       return -1;
     }
-    if (this.regions.has(base)) {
+    if (this.shadow.has(base)) {
       throw new PymemArenaError('E_ARENA', `arena base ${hex(base)} offered while an arena at that address is live`);
     }
-    let region = this.freeRegions.pop();
-    if (region === undefined) region = this.nextRegion++;
-    const start = this.poolSize + region * this.stride + (base % this.poolSize);
-    this.memory.ensure(start + size);
-    this.regions.set(base, region);
+    this.shadow.map(base, size);
     return base;
   }
 
   offsetOf(address: number): number {
-    const region = this.regions.get(address);
-    if (region === undefined) throw new PymemArenaError('E_ARENA', `no live arena at ${hex(address)}`);
-    return this.poolSize + region * this.stride + (address % this.poolSize);
+    return this.shadow.offsetOf(address);
   }
 
   freeArena(address: number): void {
-    const region = this.regions.get(address);
-    if (region === undefined) throw new PymemArenaError('E_ARENA', `no live arena at ${hex(address)}`);
-    this.regions.delete(address);
-    this.freeRegions.push(region);
+    this.shadow.unmap(address);
   }
 }
 
