@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeRawCapture, OP_MALLOC, RAW_FLAG_STACKS } from '@pymem/trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './helpers.js';
 
@@ -27,6 +28,24 @@ writeFileSync(
     'del table, pairs',
     'junk = [bytearray(i % 600) for i in range(5000)]',
     'pymem_capture.mark("after drop")',
+  ].join('\n'),
+);
+
+// Line numbers matter: the frames name each function's first line.
+const NESTED = join(dir, 'nested.py');
+writeFileSync(
+  NESTED,
+  [
+    'def inner():', // 1
+    '    out = []',
+    '    for i in range(3000):',
+    '        out.append(str(i) * 3)',
+    '    return out',
+    '',
+    'def outer():', // 7
+    '    return inner()',
+    '',
+    'keep = outer()',
   ].join('\n'),
 );
 
@@ -76,6 +95,46 @@ describe('pymem capture', () => {
     expect(c.err).toBe('pymem: the traced program exited with code 3; the capture was written, and pymem capture exits with code 3\n');
     const v = await run('verify', out);
     expect(v.code).toBe(0);
+  });
+
+  it('--stacks records the Python stack of each request: inner() called from outer() resolves to <module>, outer, inner; verify still matches 100 %', async () => {
+    const out = join(dir, 'nested.bin');
+    const c = await run('capture', '--stacks', '-o', out, '--no-stats', '--', 'python3', NESTED);
+    expect(c.err).toBe('');
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(/\nstacks {4}[\d,]+ stacks of [\d,]+ frames \([\d,]+ names\); [\d,]+ requests made in Python code\n/);
+
+    const bytes = new Uint8Array(readFileSync(out));
+    const mallocs = new Map<number, number>();
+    const summary = decodeRawCapture(bytes, (r) => {
+      if (r.op === OP_MALLOC) mallocs.set(r.stack, (mallocs.get(r.stack) ?? 0) + 1);
+    });
+    expect(summary.header.flags).toBe(3 | RAW_FLAG_STACKS);
+    const table = summary.stacks!;
+    const inInner = [...mallocs].filter(([id]) => id !== 0 && table.resolve(id).at(-1)!.function === 'inner');
+    expect(inInner).toHaveLength(1);
+    const [stack, count] = inInner[0]!;
+    expect(table.resolve(stack).map((f) => [f.function, f.file, f.line])).toEqual([
+      ['<module>', NESTED, 1],
+      ['outer', NESTED, 7],
+      ['inner', NESTED, 1],
+    ]);
+    expect(count).toBeGreaterThanOrEqual(3000); // one str per iteration, and the list's growth
+    expect(mallocs.get(0)).toBeGreaterThan(0); // startup, before the profile function was installed
+
+    const v = await run('verify', out, '--json');
+    expect(v.err).toBe('');
+    const j = JSON.parse(v.out) as { ok: boolean; results: number; matched: number; records: number };
+    expect(j.ok).toBe(true);
+    expect(j.matched).toBe(j.results);
+    expect(v.code).toBe(0);
+  });
+
+  it('--stacks says so when no stack was recorded (python -S does not run sitecustomize)', async () => {
+    const c = await run('capture', '--stacks', '-o', join(dir, 'nosite.bin'), '--no-stats', '--', 'python3', '-S', '-c', 'x = [str(i) for i in range(10)]');
+    expect(c.code).toBe(0);
+    expect(c.out).toContain('\nstacks    0 stacks of 0 frames (0 names); 0 requests made in Python code\n');
+    expect(c.err).toBe('pymem: no Python stack was recorded: the stacks are turned on by a sitecustomize module on PYTHONPATH, which python -S or -I does not run\n');
   });
 
   it('refuses PYTHONMALLOC with exit 2 and says what to do', async () => {

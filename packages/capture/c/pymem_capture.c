@@ -12,6 +12,10 @@
  *   PYMEM_CAPTURE_CHILDREN  "1": child processes are traced too, each into
  *                           OUT.<pid> (and STATS.<pid>); otherwise the library
  *                           removes itself from the environment of children
+ *   PYMEM_CAPTURE_STACKS    "1": the header says stacks are present (flags bit 2)
+ *                           and pymem_capture_enable_stacks() may install the
+ *                           profile function (python/stacks/sitecustomize.py
+ *                           calls it once the interpreter runs)
  *
  * Rules the hooks keep: they run only with the GIL held (MEM and OBJ require
  * it; pymalloc calls the arena allocator under it), so there is no locking;
@@ -19,9 +23,18 @@
  * write(2) when it fills, at each mark and at exit. A record is logged after
  * the wrapped call returned, so the arena events a request caused come before
  * the request's own record.
+ *
+ * Stacks (--stacks): a C profile function keeps a per-thread shadow stack of
+ * interned stack ids (a trie of (parent stack, frame)); a frame is (function
+ * name, file name, co_firstlineno). The hooks only read the current thread's
+ * top of stack and, when it differs from the last one written, write the
+ * string, frame and stack records not yet written and a stack-switch record
+ * before the request. Every table is static: nothing is allocated. See
+ * docs/stacks.md for the record layout.
  */
 #define _GNU_SOURCE
 #include <Python.h>
+#include <frameobject.h>
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -51,7 +64,13 @@ enum {
   OP_ARENA_FREE = 6,
   OP_MARK = 7,
   OP_END = 8,
+  /* --stacks only (header flags bit 2); none of them counts as a record. */
+  OP_STRING = 9,       /* id u32, length u16, UTF-8 bytes */
+  OP_FRAME = 10,       /* id u32, function string id u32, file string id u32, first line u32 */
+  OP_STACK = 11,       /* id u32, parent stack id u32 (0: outermost), frame id u32 */
+  OP_STACK_SWITCH = 12 /* stack id u32 in force from here on (0: no Python frame) */
 };
+#define FLAG_STACKS 4u
 enum { DOMAIN_NONE = 0, DOMAIN_MEM = 1, DOMAIN_OBJ = 2, DOMAIN_ARENA = 3 };
 
 #define HEADER_SIZE 40
@@ -176,6 +195,292 @@ static inline void put_size(size_t v) {
   }
 }
 
+/* ---- stacks ------------------------------------------------------------- */
+
+/* Deepest shadow stack kept per thread; deeper calls keep the stack id of
+   depth MAX_DEPTH (the stack is cut there). */
+#define MAX_DEPTH 1024
+#define MAX_STRING 65535
+#define MAX_STRINGS (1u << 16)
+#define STRING_SLOTS (1u << 17)
+#define STRING_ARENA (8u << 20)
+#define MAX_FRAMES (1u << 17)
+#define FRAME_SLOTS (1u << 18)
+#define MAX_STACKS (1u << 20)
+#define STACK_SLOTS (1u << 21)
+#define CODE_SLOTS (1u << 16)
+
+static int stacks_wanted; /* PYMEM_CAPTURE_STACKS=1: header flag bit 2 */
+static int stacks_on;     /* the profile function was installed in some thread */
+/* Records of an id are written once per file: an id is written when its
+   emitted stamp equals emit_gen. A traced child made by fork() starts a new
+   file, so it bumps emit_gen and writes again what it uses. */
+static uint32_t emit_gen = 1;
+static uint32_t last_stack;     /* stack id of the last stack-switch written */
+static uint64_t stacks_dropped; /* calls whose stack could not be interned */
+
+/* The current thread's shadow stack: stack ids of the active Python frames,
+   outermost first. initial-exec: the library is preloaded, so its TLS is
+   static and reading it is a plain load, with no allocation. */
+static __thread uint32_t depth __attribute__((tls_model("initial-exec")));
+static __thread uint32_t shadow[MAX_DEPTH] __attribute__((tls_model("initial-exec")));
+
+/* Interned strings: bytes copied into a static arena, found by content. */
+static unsigned char str_arena[STRING_ARENA];
+static uint32_t str_arena_used;
+static uint32_t str_off[MAX_STRINGS + 1], str_hash[MAX_STRINGS + 1], str_emitted[MAX_STRINGS + 1];
+static uint16_t str_len[MAX_STRINGS + 1];
+static uint32_t str_count;
+static uint32_t str_slots[STRING_SLOTS]; /* string id; 0 = empty */
+
+/* Interned frames: (function string, file string, first line). */
+static uint32_t frame_name[MAX_FRAMES + 1], frame_file[MAX_FRAMES + 1], frame_line[MAX_FRAMES + 1], frame_emitted[MAX_FRAMES + 1];
+static uint32_t frame_count;
+static uint32_t frame_slots[FRAME_SLOTS];
+
+/* Interned stacks: a trie, (parent stack, frame) -> stack. */
+static uint32_t stack_parent[MAX_STACKS + 1], stack_frame[MAX_STACKS + 1], stack_emitted[MAX_STACKS + 1];
+static uint32_t stack_count;
+static uint32_t stack_slots[STACK_SLOTS];
+
+/* Code object -> frame id, a direct-mapped cache. An entry is trusted only
+   when the code object's name, file and first line are the ones it was made
+   from, so a code object freed and another one allocated at its address
+   cannot inherit a wrong frame. */
+struct code_entry {
+  const void *code, *name, *file;
+  int line;
+  uint32_t frame;
+};
+static struct code_entry code_cache[CODE_SLOTS];
+
+static unsigned char utf8_scratch[MAX_STRING + 4];
+
+static inline uint32_t mix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x7feb352du;
+  h ^= h >> 15;
+  h *= 0x846ca68bu;
+  h ^= h >> 16;
+  return h;
+}
+
+static uint32_t intern_string(const unsigned char *bytes, size_t len) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < len; i++) h = (h ^ bytes[i]) * 16777619u;
+  for (uint32_t i = h & (STRING_SLOTS - 1);; i = (i + 1) & (STRING_SLOTS - 1)) {
+    uint32_t id = str_slots[i];
+    if (id == 0) {
+      if (str_count >= MAX_STRINGS || STRING_ARENA - str_arena_used < len) return 0;
+      id = ++str_count;
+      memcpy(str_arena + str_arena_used, bytes, len);
+      str_off[id] = str_arena_used;
+      str_len[id] = (uint16_t)len;
+      str_hash[id] = h;
+      str_arena_used += (uint32_t)len;
+      str_slots[i] = id;
+      return id;
+    }
+    if (str_hash[id] == h && str_len[id] == len && memcmp(str_arena + str_off[id], bytes, len) == 0) return id;
+  }
+}
+
+/* The UTF-8 bytes of a str object, written by hand from its code points:
+   PyUnicode_AsUTF8 may allocate its cached copy. Surrogates (undecodable
+   file-name bytes) become U+FFFD; at most MAX_STRING bytes are kept. */
+static size_t utf8_of(PyObject *s) {
+  if (s == NULL || !PyUnicode_Check(s)) {
+    utf8_scratch[0] = '?';
+    return 1;
+  }
+#if PY_VERSION_HEX < 0x030C0000
+  if (!PyUnicode_IS_READY(s)) {
+    utf8_scratch[0] = '?';
+    return 1;
+  }
+#endif
+  Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+  int kind = PyUnicode_KIND(s);
+  const void *data = PyUnicode_DATA(s);
+  size_t out = 0;
+  for (Py_ssize_t i = 0; i < n; i++) {
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    if (c >= 0xD800 && c <= 0xDFFF) c = 0xFFFD;
+    size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (out + need > MAX_STRING) break;
+    unsigned char *o = utf8_scratch + out;
+    if (need == 1) {
+      o[0] = (unsigned char)c;
+    } else if (need == 2) {
+      o[0] = (unsigned char)(0xC0 | c >> 6);
+      o[1] = (unsigned char)(0x80 | (c & 0x3F));
+    } else if (need == 3) {
+      o[0] = (unsigned char)(0xE0 | c >> 12);
+      o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+      o[2] = (unsigned char)(0x80 | (c & 0x3F));
+    } else {
+      o[0] = (unsigned char)(0xF0 | c >> 18);
+      o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+      o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+      o[3] = (unsigned char)(0x80 | (c & 0x3F));
+    }
+    out += need;
+  }
+  return out;
+}
+
+static uint32_t intern_frame(uint32_t name, uint32_t file, uint32_t line) {
+  uint32_t h = mix32(name * 0x9E3779B1u ^ mix32(file + 0x85EBCA77u * line));
+  for (uint32_t i = h & (FRAME_SLOTS - 1);; i = (i + 1) & (FRAME_SLOTS - 1)) {
+    uint32_t id = frame_slots[i];
+    if (id == 0) {
+      if (frame_count >= MAX_FRAMES) return 0;
+      id = ++frame_count;
+      frame_name[id] = name;
+      frame_file[id] = file;
+      frame_line[id] = line;
+      frame_slots[i] = id;
+      return id;
+    }
+    if (frame_name[id] == name && frame_file[id] == file && frame_line[id] == line) return id;
+  }
+}
+
+static uint32_t intern_stack(uint32_t parent, uint32_t frame) {
+  uint32_t h = mix32(parent * 0x9E3779B1u ^ frame);
+  for (uint32_t i = h & (STACK_SLOTS - 1);; i = (i + 1) & (STACK_SLOTS - 1)) {
+    uint32_t id = stack_slots[i];
+    if (id == 0) {
+      if (stack_count >= MAX_STACKS) return 0;
+      id = ++stack_count;
+      stack_parent[id] = parent;
+      stack_frame[id] = frame;
+      stack_slots[i] = id;
+      return id;
+    }
+    if (stack_parent[id] == parent && stack_frame[id] == frame) return id;
+  }
+}
+
+/* The frame id of a code object: function (qualified name from 3.11), file,
+   co_firstlineno. The line of the call being executed would cost a
+   PyFrame_GetLineNumber per request; the function's first line does not. */
+static uint32_t code_frame(PyCodeObject *co) {
+#if PY_VERSION_HEX >= 0x030B0000
+  PyObject *name = co->co_qualname;
+#else
+  PyObject *name = co->co_name;
+#endif
+  PyObject *file = co->co_filename;
+  int line = co->co_firstlineno;
+  uintptr_t p = (uintptr_t)co;
+  struct code_entry *e = &code_cache[(p >> 4 ^ p >> 20) & (CODE_SLOTS - 1)];
+  if (e->code == co && e->name == name && e->file == file && e->line == line) return e->frame;
+  uint32_t name_id = intern_string(utf8_scratch, utf8_of(name));
+  uint32_t file_id = intern_string(utf8_scratch, utf8_of(file));
+  if (name_id == 0 || file_id == 0) return 0;
+  uint32_t frame = intern_frame(name_id, file_id, (uint32_t)(line < 0 ? 0 : line));
+  if (frame == 0) return 0;
+  *e = (struct code_entry){co, name, file, line, frame};
+  return frame;
+}
+
+static void push_frame(PyFrameObject *frame) {
+  uint32_t d = depth;
+  if (d < MAX_DEPTH) {
+    uint32_t parent = d > 0 ? shadow[d - 1] : 0;
+    PyCodeObject *co = PyFrame_GetCode(frame); /* a new reference; never the last one */
+    uint32_t f = code_frame(co);
+    Py_DECREF(co);
+    uint32_t s = f != 0 ? intern_stack(parent, f) : 0;
+    if (s == 0) {
+      s = parent;
+      stacks_dropped++;
+    }
+    shadow[d] = s;
+  }
+  depth = d + 1;
+}
+
+/* The profile function: CALL pushes, RETURN pops (a generator's yield is a
+   RETURN, its resumption a CALL). A RETURN with an empty shadow stack is a
+   frame that was entered before the profile function was installed. */
+static int stack_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg) {
+  (void)obj;
+  (void)arg;
+  if (what == PyTrace_CALL) push_frame(frame);
+  else if (what == PyTrace_RETURN && depth > 0) depth--;
+  return 0;
+}
+
+static inline uint32_t current_stack(void) {
+  uint32_t d = depth;
+  if (d == 0) return 0;
+  return shadow[(d > MAX_DEPTH ? MAX_DEPTH : d) - 1];
+}
+
+static void emit_string(uint32_t id) {
+  if (str_emitted[id] == emit_gen) return;
+  str_emitted[id] = emit_gen;
+  size_t len = str_len[id];
+  room(1 + 4 + 2 + len);
+  put8(OP_STRING | DOMAIN_NONE << 4);
+  put32(id);
+  put16((uint16_t)len);
+  memcpy(buffer + used, str_arena + str_off[id], len);
+  used += len;
+}
+
+static void emit_frame(uint32_t id) {
+  if (frame_emitted[id] == emit_gen) return;
+  frame_emitted[id] = emit_gen;
+  emit_string(frame_name[id]);
+  emit_string(frame_file[id]);
+  room(1 + 16);
+  put8(OP_FRAME | DOMAIN_NONE << 4);
+  put32(id);
+  put32(frame_name[id]);
+  put32(frame_file[id]);
+  put32(frame_line[id]);
+}
+
+/* Writes the records of stack `s` and of its ancestors not written yet,
+   outermost first, so that a reader knows every id before its first use. */
+static void emit_stack(uint32_t s) {
+  static uint32_t chain[MAX_DEPTH + 1];
+  uint32_t n = 0;
+  while (s != 0 && stack_emitted[s] != emit_gen && n <= MAX_DEPTH) {
+    chain[n++] = s;
+    s = stack_parent[s];
+  }
+  while (n > 0) {
+    uint32_t t = chain[--n];
+    stack_emitted[t] = emit_gen;
+    emit_frame(stack_frame[t]);
+    room(1 + 12);
+    put8(OP_STACK | DOMAIN_NONE << 4);
+    put32(t);
+    put32(stack_parent[t]);
+    put32(stack_frame[t]);
+  }
+}
+
+static void switch_stack(uint32_t s) {
+  if (s != 0) emit_stack(s);
+  room(1 + 4);
+  put8(OP_STACK_SWITCH | DOMAIN_NONE << 4);
+  put32(s);
+  last_stack = s;
+}
+
+/* Called by every hook before its record: the stack in force for a record
+   is the one of the thread that made the request. */
+static inline void stack_sync(void) {
+  if (!stacks_on) return;
+  uint32_t s = current_stack();
+  if (s != last_stack) switch_stack(s);
+}
+
 /* ---- the hooks ---------------------------------------------------------- */
 
 static void finish_capture(void);
@@ -199,6 +504,7 @@ static void *hook_malloc(void *ctx, size_t size) {
   struct wrapped_domain *d = ctx;
   void *p = d->next.malloc(d->next.ctx, size);
   if (logging) {
+    stack_sync();
     room(MAX_RECORD);
     put8(OP_MALLOC | d->tag_domain);
     put_size(size);
@@ -213,6 +519,7 @@ static void *hook_calloc(void *ctx, size_t nelem, size_t elsize) {
   struct wrapped_domain *d = ctx;
   void *p = d->next.calloc(d->next.ctx, nelem, elsize);
   if (logging) {
+    stack_sync();
     room(MAX_RECORD);
     put8(OP_CALLOC | d->tag_domain);
     put_size(nelem);
@@ -228,6 +535,7 @@ static void *hook_realloc(void *ctx, void *old, size_t size) {
   struct wrapped_domain *d = ctx;
   void *p = d->next.realloc(d->next.ctx, old, size);
   if (logging) {
+    stack_sync();
     room(MAX_RECORD);
     put8(OP_REALLOC | d->tag_domain);
     put_ptr(old);
@@ -242,6 +550,7 @@ static void hook_free(void *ctx, void *ptr) {
   struct wrapped_domain *d = ctx;
   d->next.free(d->next.ctx, ptr);
   if (logging) {
+    stack_sync();
     room(MAX_RECORD);
     put8(OP_FREE | d->tag_domain);
     put_ptr(ptr);
@@ -253,6 +562,7 @@ static void *hook_arena_alloc(void *ctx, size_t size) {
   (void)ctx;
   void *p = arena_next.alloc(arena_next.ctx, size);
   if (logging) {
+    stack_sync();
     room(MAX_RECORD);
     put8(OP_ARENA_ALLOC | DOMAIN_ARENA << 4);
     put_size(size);
@@ -266,6 +576,7 @@ static void hook_arena_free(void *ctx, void *ptr, size_t size) {
   (void)ctx;
   arena_next.free(arena_next.ctx, ptr, size);
   if (logging) {
+    stack_sync();
     room(MAX_RECORD);
     put8(OP_ARENA_FREE | DOMAIN_ARENA << 4);
     put_ptr(ptr);
@@ -359,6 +670,41 @@ PYMEM_EXPORT int pymem_capture_mark(const char *label) {
   return (int)id;
 }
 
+/* Called from Python (python/stacks/sitecustomize.py, through ctypes.PyDLL)
+   with the GIL held, once per thread: installs the profile function in the
+   calling thread, after pushing `frame` and its callers (the frames already
+   active, which will return with the profile function in place) when this
+   thread has no shadow stack yet. `frame` may be None. Returns 1 when
+   installed, 0 when the capture has no stacks (or is not running), -1
+   without the GIL. The profile function cannot be installed by the
+   constructor: it runs before the interpreter exists. */
+PYMEM_EXPORT int pymem_capture_enable_stacks(PyObject *frame) {
+  if (!logging || !stacks_wanted) return 0;
+  if (!PyGILState_Check()) {
+    say("pymem_capture_enable_stacks called without the GIL (use ctypes.PyDLL, not CDLL): ignored\n", NULL, NULL);
+    return -1;
+  }
+  if (depth == 0 && frame != NULL && PyFrame_Check(frame)) {
+    PyFrameObject *chain[MAX_DEPTH];
+    uint32_t n = 0;
+    PyFrameObject *f = (PyFrameObject *)frame;
+    Py_INCREF(f);
+    while (f != NULL && n < MAX_DEPTH) {
+      chain[n++] = f;
+      f = PyFrame_GetBack(f); /* a new reference, or NULL */
+    }
+    Py_XDECREF(f);
+    while (n > 0) {
+      PyFrameObject *g = chain[--n];
+      push_frame(g);
+      Py_DECREF(g);
+    }
+  }
+  PyEval_SetProfile(stack_profile, NULL);
+  stacks_on = 1;
+  return 1;
+}
+
 /* ---- set up and tear down ----------------------------------------------- */
 
 static void write_header(void) {
@@ -375,7 +721,7 @@ static void write_header(void) {
   put32(1);
   put32(8);
   put32((uint32_t)getpid());
-  put32((uint32_t)(mem_is_obj | differs_from_raw << 1));
+  put32((uint32_t)(mem_is_obj | differs_from_raw << 1) | (stacks_wanted ? FLAG_STACKS : 0u));
   put64((uint64_t)escaped);
   put32(PY_VERSION_HEX);
   put32(0);
@@ -457,6 +803,8 @@ static void after_fork_in_child(void) {
   records = 0;
   marks = 0;
   is_child = 1;
+  emit_gen++; /* a new file: stacks are written again when used */
+  last_stack = 0;
   name_outputs(1);
   /* The child starts with its parent's heap: the header's escaped-block
      count says how much of it the capture does not show. */
@@ -469,6 +817,8 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
   const char *stats = getenv("PYMEM_CAPTURE_STATS");
   const char *children = getenv("PYMEM_CAPTURE_CHILDREN");
   trace_children = children != NULL && strcmp(children, "1") == 0;
+  const char *stacks = getenv("PYMEM_CAPTURE_STACKS");
+  stacks_wanted = stacks != NULL && strcmp(stacks, "1") == 0;
   int child = getenv("PYMEM_CAPTURE_PARENT") != NULL;
   is_child = child;
   snprintf(out_base, sizeof out_base, "%s", out);
@@ -485,6 +835,7 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
     unsetenv("PYMEM_CAPTURE_OUT");
     unsetenv("PYMEM_CAPTURE_STATS");
     unsetenv("PYMEM_CAPTURE_CHILDREN");
+    unsetenv("PYMEM_CAPTURE_STACKS");
   }
 
   const char *pythonmalloc = getenv("PYTHONMALLOC");
@@ -546,6 +897,11 @@ static void finish_capture(void) {
   (void)events;
 #endif
   if (!logging) return;
+  if (stacks_dropped > 0) {
+    char n[32];
+    snprintf(n, sizeof n, "%llu", (unsigned long long)stacks_dropped);
+    say("the stack tables were full: ", n, " calls kept their caller's stack\n");
+  }
   room(1 + 8);
   put8(OP_END | DOMAIN_NONE << 4);
   put64(records);

@@ -14,6 +14,13 @@ export interface CaptureOpts {
   cwd?: string;
   /** Also trace child processes, each into `OUTPUT.<pid>` (and `STATS.<pid>`). @defaultValue `false` */
   children?: boolean;
+  /**
+   * Record the Python stack of every request (string, frame, stack and
+   * stack-switch records; header flags bit 2). Costs a profile function call
+   * per Python call, and CPython then makes a frame object for every call.
+   * @defaultValue `false`
+   */
+  stacks?: boolean;
   /** The traced program's stdio. @defaultValue `"inherit"` */
   stdio?: 'inherit' | 'ignore';
 }
@@ -26,6 +33,18 @@ export interface CaptureMark {
   label: string;
   /** Records up to and including the mark record (the stats file's `events=`). */
   events: number;
+}
+
+/** What a capture with stacks holds. */
+export interface CaptureStacks {
+  /** Distinct stacks (trie nodes) written. */
+  stacks: number;
+  /** Distinct frames (function, file, first line) written. */
+  frames: number;
+  /** Distinct strings (function and file names) written. */
+  strings: number;
+  /** Requests (malloc, calloc, realloc, free) made while a Python frame was active. */
+  requestsInPython: number;
 }
 
 /** What `capture()` did. */
@@ -46,6 +65,8 @@ export interface CaptureResult {
   ended: boolean;
   /** The marks, in order; the last is `atexit` when the process exited normally. */
   marks: CaptureMark[];
+  /** What the stack records hold, or `null` when stacks were not asked for. */
+  stacks: CaptureStacks | null;
   /** Size of the capture file in bytes. */
   outputBytes: number;
   /** Size of the stats file in bytes (0 when none). */

@@ -1,4 +1,4 @@
-export { captureSourcePath, pythonHelperDir } from './node/assets.js';
+export { captureSourcePath, pythonHelperDir, pythonStacksDir } from './node/assets.js';
 export { buildCaptureLibrary, captureCacheDir, captureLibraryKey, compileArgs } from './node/library.js';
 export type { CaptureLibraryKeyParts } from './node/library.js';
 export { capture } from './node/run.js';

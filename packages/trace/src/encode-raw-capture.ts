@@ -6,8 +6,12 @@ import {
   OP_END,
   OP_FREE,
   OP_MALLOC,
+  OP_FRAME,
   OP_MARK,
   OP_REALLOC,
+  OP_STACK,
+  OP_STACK_SWITCH,
+  OP_STRING,
   RAW_FORMAT_VERSION,
   RAW_MAGIC,
   RAW_SIZE_ESCAPE,
@@ -18,8 +22,32 @@ import type { RawHeader } from './raw-header.js';
  * A record to encode: `op` plus the fields it uses (see
  * {@link RawRecordData}); missing fields are 0. An explicit `OP_END` record
  * writes `endCount` (default: the number of records before it).
+ *
+ * The stack ops (for captures whose header flags have `RAW_FLAG_STACKS` (4))
+ * use: `OP_STRING` `id`, `text`; `OP_FRAME` `id`, `functionId`, `fileId`,
+ * `line`; `OP_STACK` `id`, `parentId`, `frameId`; `OP_STACK_SWITCH` `stack`.
+ * They are not records: the end record does not count them.
  */
-export type RawRecordInit = Partial<RawRecordData> & { op: number; endCount?: number };
+export type RawRecordInit = Partial<RawRecordData> & {
+  op: number;
+  endCount?: number;
+  /** Stack ops: the id being defined. */
+  id?: number;
+  /** `OP_STRING`: the text (UTF-8, at most 65,535 bytes). */
+  text?: string;
+  /** `OP_FRAME`: the function's string id. */
+  functionId?: number;
+  /** `OP_FRAME`: the file's string id. */
+  fileId?: number;
+  /** `OP_FRAME`: the function's first line. */
+  line?: number;
+  /** `OP_STACK`: the parent stack id (0: outermost). */
+  parentId?: number;
+  /** `OP_STACK`: the innermost frame id. */
+  frameId?: number;
+  /** `OP_STACK_SWITCH`: the stack id in force from here on. */
+  stack?: number;
+};
 
 /** Options of {@link encodeRawCapture}. */
 export interface EncodeRawCaptureOpts {
@@ -97,7 +125,7 @@ class ByteWriter {
  * @param records - the records, in order
  * @param opts - header fields, end record, size escaping
  * @returns the capture's bytes
- * @throws RangeError if a mark label is longer than 65,535 UTF-8 bytes
+ * @throws RangeError if a mark label or a string is longer than 65,535 UTF-8 bytes
  *
  * @example
  * ```ts
@@ -131,6 +159,7 @@ export function encodeRawCapture(records: readonly RawRecordInit[], opts: Encode
     }
   };
   const utf8 = new TextEncoder();
+  let counted = 0;
   records.forEach((r, index) => {
     w.u8((r.op & 15) | ((r.domain ?? 0) << 4));
     switch (r.op) {
@@ -165,15 +194,38 @@ export function encodeRawCapture(records: readonly RawRecordInit[], opts: Encode
         break;
       }
       case OP_END:
-        w.u64(r.endCount ?? index);
+        w.u64(r.endCount ?? counted);
         break;
+      case OP_STRING: {
+        const text = utf8.encode(r.text ?? '');
+        if (text.length > 0xffff) throw new RangeError(`string of ${text.length} bytes (record ${index}): at most 65535`);
+        w.u32(r.id ?? 0);
+        w.u16(text.length);
+        w.raw(text);
+        return;
+      }
+      case OP_FRAME:
+        w.u32(r.id ?? 0);
+        w.u32(r.functionId ?? 0);
+        w.u32(r.fileId ?? 0);
+        w.u32(r.line ?? 0);
+        return;
+      case OP_STACK:
+        w.u32(r.id ?? 0);
+        w.u32(r.parentId ?? 0);
+        w.u32(r.frameId ?? 0);
+        return;
+      case OP_STACK_SWITCH:
+        w.u32(r.stack ?? 0);
+        return;
       default:
         break;
     }
+    counted++;
   });
   if (opts.end ?? true) {
     w.u8(OP_END);
-    w.u64(records.length);
+    w.u64(counted);
   }
   return w.bytes.slice(0, w.at);
 }

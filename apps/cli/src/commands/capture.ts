@@ -13,6 +13,7 @@ export interface CaptureCommandOpts {
   /** A path, or `false` for `--no-stats`. */
   stats?: string | false;
   children?: boolean;
+  stacks?: boolean;
   json?: boolean;
 }
 
@@ -32,6 +33,11 @@ function printCapture(o: Output, argv: readonly string[], output: string, stats:
   const v = r.python.version.join('.');
   o.out(`traced    ${argv.map(shellQuote).join(' ')} (CPython ${v}, pid ${r.pid}): ${r.signal === null ? `exit code ${r.exitCode}` : `killed by ${r.signal}`}\n`);
   o.out(`capture   ${output}: ${n(r.records)} records, ${n(r.outputBytes)} bytes${r.ended ? '' : ' (no end record: the process did not exit normally)'}\n`);
+  if (r.stacks !== null) {
+    const s = r.stacks;
+    o.out(`stacks    ${n(s.stacks)} stacks of ${n(s.frames)} frames (${n(s.strings)} names); ${n(s.requestsInPython)} requests made in Python code\n`);
+    if (s.stacks === 0) o.err('pymem: no Python stack was recorded: the stacks are turned on by a sitecustomize module on PYTHONPATH, which python -S or -I does not run\n');
+  }
   const labels = r.marks.map((m) => m.label);
   o.out(`marks     ${r.marks.length}${labels.length > 0 ? `: ${labels.join(', ')}` : ''}\n`);
   if (stats !== null) o.out(`stats     ${stats}: ${r.marks.length} ${r.marks.length === 1 ? 'dump' : 'dumps'}, ${n(r.statsBytes)} bytes\n`);
@@ -51,7 +57,7 @@ export async function captureCommand(o: Output, argv: readonly string[], opts: C
   const stats = opts.stats === false ? null : (opts.stats ?? defaultStatsPath(output));
   let r: CaptureResult;
   try {
-    r = await capture({ argv, output, ...(stats === null ? {} : { stats }), children: opts.children === true });
+    r = await capture({ argv, output, ...(stats === null ? {} : { stats }), children: opts.children === true, stacks: opts.stacks === true });
   } catch (e) {
     if (e instanceof CaptureError) throw new CliError(`cannot capture: ${e.message}`);
     throw e;
@@ -74,6 +80,7 @@ export function registerCapture(program: Command, ctx: CommandContext): void {
     .option('--stats <file>', 'statistics dump file (default: the output name with .stats.txt)')
     .option('--no-stats', 'write no statistics dumps')
     .option('--children', 'trace child processes too, into OUTPUT.<pid>')
+    .option('--stacks', 'record the Python stack of every request (function, file, first line)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nIn the program, `import pymem_capture; pymem_capture.mark("label")` records a mark and\nthe statistics at that point. Exits 0, or with the program\'s exit code when it\nfailed (the capture is still written), or 2 when it cannot capture.\n')
     .action(async (command: string[], opts: CaptureCommandOpts) => {

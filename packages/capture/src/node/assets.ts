@@ -29,3 +29,12 @@ export function captureSourcePath(): string {
 export function pythonHelperDir(): string {
   return join(packageRoot(), 'python');
 }
+
+/**
+ * The folder holding the `sitecustomize.py` that installs the stack
+ * profile function, put first on `PYTHONPATH` with `stacks: true` (it runs
+ * the program's own `sitecustomize`, if any, after it).
+ */
+export function pythonStacksDir(): string {
+  return join(packageRoot(), 'python', 'stacks');
+}

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRawCapture, OP_END, OP_MALLOC, parseStatsFile } from '@pymem/trace';
+import { decodeRawCapture, OP_END, OP_MALLOC, parseStatsFile, RAW_FLAG_STACKS } from '@pymem/trace';
 import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../capture-error.js';
 import { pythonHelperDir } from './assets.js';
@@ -117,6 +117,78 @@ describe('capture() of a real python3', () => {
     const out = join(dir, 'never.bin');
     await expect(capture({ argv: ['python3', '-c', 'pass'], output: out, env: { ...env, PYTHONMALLOC: 'malloc' } })).rejects.toMatchObject({ code: 'E_PYTHONMALLOC' });
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('capture({ stacks: true })', () => {
+  it('keeps a shadow stack per thread, balanced across generators and exceptions, and still runs the program\'s own sitecustomize', async () => {
+    const own = join(dir, 'own-site');
+    mkdirSync(own, { recursive: true });
+    writeFileSync(join(own, 'sitecustomize.py'), 'import os\nos.environ["OWN_SITE_RAN"] = "yes"\n');
+    const seen = join(dir, 'own-site-ran.txt');
+    const path = script(
+      'threads.py',
+      [
+        'import os, sys, threading', // 1
+        'def leaf():', // 2
+        '    return [bytearray(40) for _ in range(200)]',
+        'def gen():', // 4
+        '    for _ in range(3):',
+        '        yield leaf()',
+        'def fails():', // 7
+        '    leaf()',
+        '    raise ValueError("x")',
+        'def work():', // 10
+        '    list(gen())',
+        '    try:',
+        '        fails()',
+        '    except ValueError:',
+        '        pass',
+        '    return leaf()',
+        't = threading.Thread(target=work)',
+        't.start(); t.join()',
+        'keep = work()',
+        'open(sys.argv[1], "w").write(os.environ.get("OWN_SITE_RAN", "no"))',
+      ].join('\n'),
+    );
+    const output = join(dir, 'threads.bin');
+    const r = await capture({ argv: ['python3', path, seen], output, env: { ...env, PYTHONPATH: own }, stdio: 'ignore', stacks: true });
+    expect(r).toMatchObject({ exitCode: 0, ended: true });
+    expect(readFileSync(seen, 'utf8')).toBe('yes');
+    expect(r.stacks!.stacks).toBeGreaterThan(10);
+    expect(r.stacks!.requestsInPython).toBeGreaterThan(1000);
+
+    const byStack = new Map<number, number>();
+    const summary = decodeRawCapture(new Uint8Array(readFileSync(output)), (rec) => {
+      if (rec.op === OP_MALLOC) byStack.set(rec.stack, (byStack.get(rec.stack) ?? 0) + 1);
+    });
+    expect(summary.header.flags).toBe(3 | RAW_FLAG_STACKS);
+    expect(summary.records).toBe(r.records);
+    const table = summary.stacks!;
+    const names = (id: number): string => table.resolve(id).map((f) => `${f.function}:${f.line}`).join(' > ');
+    const leafStacks = [...byStack.keys()].filter((id) => id !== 0 && table.resolve(id).some((f) => f.function === 'leaf')).map(names).sort();
+    // The thread's stack starts at threading's bootstrap frames (pushed when the
+    // profile function was installed in it); leaf's list comprehension is a frame of its own in 3.11.
+    const thread = 'Thread._bootstrap:';
+    const inThread = leafStacks.filter((s) => s.startsWith(thread));
+    const inMain = leafStacks.filter((s) => s.startsWith('<module>:1 > '));
+    expect(inThread.length + inMain.length).toBe(leafStacks.length);
+    const tails = (list: string[]): string[] => list.map((s) => s.slice(s.indexOf('work:10'))).sort();
+    const want = ['work:10 > fails:7 > leaf:2', 'work:10 > gen:4 > leaf:2', 'work:10 > leaf:2'].flatMap((s) => [s, `${s} > leaf.<locals>.<listcomp>:3`]).sort();
+    expect(tails(inMain)).toEqual(want);
+    expect(tails(inThread)).toEqual(want);
+    expect(inThread.every((s) => s.includes(' > Thread.run:') && s.indexOf('work:10') > 0)).toBe(true);
+    expect(inMain.every((s) => s.startsWith('<module>:1 > work:10'))).toBe(true);
+  });
+
+  it('writes no stack records without it', async () => {
+    const output = join(dir, 'nostacks.bin');
+    const r = await capture({ argv: ['python3', '-c', 'def f():\n  return [str(i) for i in range(100)]\nf()'], output, env, stdio: 'ignore' });
+    expect(r.stacks).toBeNull();
+    const bytes = new Uint8Array(readFileSync(output));
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(20, true)).toBe(3);
+    const summary = decodeRawCapture(bytes, (rec) => expect(rec.stack).toBe(0));
+    expect(summary.stacks).toBeUndefined();
   });
 });
 

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { OP_MARK } from '@pymem/trace';
+import { OP_CALLOC, OP_FREE, OP_MALLOC, OP_MARK, OP_REALLOC } from '@pymem/trace';
 import { openRawCapture } from '@pymem/trace/node';
 import { CaptureError } from '../capture-error.js';
-import type { CaptureMark, CaptureOpts, CaptureResult } from '../capture-types.js';
-import { pythonHelperDir } from './assets.js';
+import type { CaptureMark, CaptureOpts, CaptureResult, CaptureStacks } from '../capture-types.js';
+import { pythonHelperDir, pythonStacksDir } from './assets.js';
 import { buildCaptureLibrary } from './library.js';
 import { checkCaptureSupport } from './support.js';
 
@@ -84,6 +84,10 @@ export async function capture(opts: CaptureOpts): Promise<CaptureResult> {
   if (stats !== null) env['PYMEM_CAPTURE_STATS'] = stats;
   if (opts.children === true) env['PYMEM_CAPTURE_CHILDREN'] = '1';
   env['PYTHONPATH'] = prepend(pythonHelperDir(), env['PYTHONPATH'], ':');
+  if (opts.stacks === true) {
+    env['PYMEM_CAPTURE_STACKS'] = '1';
+    env['PYTHONPATH'] = prepend(pythonStacksDir(), env['PYTHONPATH'], ':');
+  }
 
   // The interpreter binary itself: a launcher (a pyenv shim is a shell
   // script) would take the preloaded library, and would not pass it on.
@@ -93,10 +97,15 @@ export async function capture(opts: CaptureOpts): Promise<CaptureResult> {
     throw new CaptureError('E_NO_CAPTURE', `${argv.join(' ')} exited with code ${code} but wrote no capture to ${output} (see its messages above; was it CPython ${support.python.version.join('.')} itself, not a wrapper script?)`);
   }
   const marks: CaptureMark[] = [];
+  let requestsInPython = 0;
   const reader = openRawCapture(output);
   const summary = await reader.forEach((r) => {
-    if (r.op === OP_MARK) marks.push({ id: r.markId, label: r.markLabel, events: r.index + 1 });
+    const op = r.op;
+    if (op === OP_MARK) marks.push({ id: r.markId, label: r.markLabel, events: r.index + 1 });
+    else if (r.stack !== 0 && (op === OP_MALLOC || op === OP_CALLOC || op === OP_REALLOC || op === OP_FREE)) requestsInPython++;
   });
+  const table = summary.stacks;
+  const stacks: CaptureStacks | null = opts.stacks === true ? { stacks: table?.stackCount ?? 0, frames: table?.frameCount ?? 0, strings: table?.stringCount ?? 0, requestsInPython } : null;
   return {
     exitCode: code,
     signal,
@@ -106,6 +115,7 @@ export async function capture(opts: CaptureOpts): Promise<CaptureResult> {
     records: summary.records,
     ended: summary.ended,
     marks,
+    stacks,
     outputBytes: statSync(output).size,
     statsBytes: stats !== null && existsSync(stats) ? statSync(stats).size : 0,
     compiled: lib.compiled,
