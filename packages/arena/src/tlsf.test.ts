@@ -374,6 +374,27 @@ function runOps(memory: HeapMemory, ops: Op[]): void {
   expect(tlsf.stats().freeBlocks).toBeLessThanOrEqual(1);
 }
 
+describe('Tlsf: stale headers', () => {
+  it('a header merged away cannot pass for a live block once other data covers it', () => {
+    // Found by the property test (seed 1806237011): b is freed, then merged into
+    // the tail a realloc shrink frees, then a new block's data covers b's old header.
+    const memory = new HeapMemory(64 * KIB, { maxBytes: 4 * MIB });
+    const tlsf = new Tlsf(memory, { start: 48 });
+    const a = tlsf.malloc(385);
+    const b = tlsf.malloc(601);
+    tlsf.malloc(0);
+    tlsf.free(b);
+    expect(tlsf.realloc(a, 113)).toBe(a);
+    const c = tlsf.malloc(257);
+    expect(c).toBeLessThan(b);
+    expect(c + 288).toBeGreaterThan(b - 16);
+    memory.u8.fill(0, c, c + 257); // the new block's data overwrites part of b's old header
+    expect(tlsf.isAllocated(b)).toBe(false);
+    expect(() => tlsf.free(b)).toThrow(expect.objectContaining({ reason: 'double-free' }) as Error);
+    tlsf.check();
+  });
+});
+
 describe('Tlsf: model-based property test', () => {
   it('random malloc/calloc/memalign/free/realloc keep contents, never overlap, and check() passes', () => {
     fc.assert(
@@ -381,6 +402,13 @@ describe('Tlsf: model-based property test', () => {
         runOps(new HeapMemory(64 * KIB, { maxBytes: 4 * MIB }), ops);
       }),
       { numRuns: 150 },
+    );
+    // The seed that found the stale-header bug, kept as a regression run.
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 60 }), (ops) => {
+        runOps(new HeapMemory(64 * KIB, { maxBytes: 4 * MIB }), ops);
+      }),
+      { numRuns: 150, seed: 1806237011 },
     );
   });
 

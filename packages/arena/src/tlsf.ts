@@ -42,6 +42,11 @@ export interface TlsfOpts {
   start: number;
 }
 
+/** The magic left in a header that was merged into a neighbour (see `bury`). */
+function buriedMagicOf(b: number): number {
+  return (magicOf(b) ^ 0x5a5a5a5a) >>> 0;
+}
+
 /** The header magic of a live or free block at `b`: ties the header to its own address. */
 function magicOf(b: number): number {
   return Math.imul(b ^ 0x2545f491, 0x9e3779b1) >>> 0;
@@ -332,7 +337,8 @@ export class Tlsf implements FallbackAllocator {
     const b = address - TLSF_HEADER;
     if (b < this.base || address >= this.end) return -2;
     const w = this.memory.u32;
-    if (w[(b + 4) >>> 2] !== magicOf(b)) return -2;
+    const magic = w[(b + 4) >>> 2]!;
+    if (magic !== magicOf(b)) return magic === buriedMagicOf(b) ? -1 : -2;
     const w0 = w[b >>> 2]!;
     if ((w0 & FREE) !== 0) return -1;
     const size = sizeOf(w0);
@@ -426,19 +432,20 @@ export class Tlsf implements FallbackAllocator {
     const w0 = w[b >>> 2]!;
     let start = b;
     let total = sizeOf(w0);
-    // Mark it free first: if it is merged away, its stale header still says "free".
     w[b >>> 2] = w0 | FREE;
     if ((w0 & PREV_FREE) !== 0) {
       const psize = w[(b - 4) >>> 2]!;
       start = b - psize;
       this.unlink(start, psize);
       total += psize;
+      this.bury(b);
     }
     const next = b + sizeOf(w0);
     if (next < this.end && (w[next >>> 2]! & FREE) !== 0) {
       const nsize = sizeOf(w[next >>> 2]!);
       this.unlink(next, nsize);
       total += nsize;
+      this.bury(next);
     }
     w[start >>> 2] = total | FREE | (w[start >>> 2]! & PREV_FREE);
     w[(start + total - 4) >>> 2] = total;
@@ -456,6 +463,7 @@ export class Tlsf implements FallbackAllocator {
       const nsize = sizeOf(w[next >>> 2]!);
       this.unlink(next, nsize);
       rest += nsize;
+      this.bury(next);
     }
     w[b >>> 2] = need | (w[b >>> 2]! & PREV_FREE);
     const r = b + need;
@@ -475,11 +483,22 @@ export class Tlsf implements FallbackAllocator {
     const nsize = sizeOf(n0);
     if ((n0 & FREE) === 0 || cur + nsize < need) return false;
     this.unlink(next, nsize);
+    this.bury(next);
     const merged = cur + nsize;
     w[b >>> 2] = merged | (w[b >>> 2]! & PREV_FREE);
     this.setPrevFree(b + merged, false);
     this.shrink(b, merged, need);
     return true;
+  }
+
+  /**
+   * A header merged into a neighbour becomes interior bytes. Its magic is
+   * turned into the "buried" value, so that a later block whose data covers
+   * it can never pass for a live header, while freeing the old address again
+   * is still reported as a double free.
+   */
+  private bury(b: number): void {
+    this.memory.u32[(b + 4) >>> 2] = buriedMagicOf(b);
   }
 
   private setPrevFree(b: number, free: boolean): void {
