@@ -4,6 +4,10 @@ export type { ObjectObserver, RequestEvent, RequestRoute } from './events.js';
 export type { RequestRecording } from './request-recording.js';
 export type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue } from './space.js';
 export { ObjectSpace } from './space.js';
+export type { GcGenerationStats } from './gc-module.js';
+export { GcModule } from './gc-module.js';
+export type { GcCallback, GcCallbackInfo } from './gc-state.js';
+export { DEBUG_COLLECTABLE, DEBUG_LEAK, DEBUG_SAVEALL, DEBUG_STATS, DEBUG_UNCOLLECTABLE } from './gc-state.js';
 export {
   BUILTIN_TYPE_NAMES,
   FIRST_CLASS_ID,
@@ -17,10 +21,12 @@ export {
   T_INT,
   T_LIST,
   T_NONE,
+  T_METHOD,
   T_OBJECT,
   T_SET,
   T_STR,
   T_TUPLE,
+  T_WEAKREF,
   keysBlockSize,
   listCapacity,
   tupleBlockSize,

@@ -9,10 +9,11 @@ import { addToInsertionOrder, freeValues, lookup, writeEntry } from './dict-tabl
 import { dict, dictGet, dictSet } from './dict.js';
 import { ObjectModelError } from './errors.js';
 import { hashInto } from './hashing.js';
-import { DICT_KEYS, DICT_KEYS_SPLIT, DICT_USED, DICT_VALUES, DK_NENTRIES, DK_REFCNT, DK_USABLE, FIRST_CLASS_ID, GC_HEAD, GC_NEXT, INSTANCE_SLOTS, MANAGED_DICT, MANAGED_VALUES, OB_TYPE, SHARED_KEYS_LOG2, SHARED_KEYS_MAX_SIZE, T_OBJECT, keysBlockSize, valuesBlockSize, valuesPrefix } from './layout.js';
+import { DICT_KEYS, DICT_KEYS_SPLIT, DICT_USED, DICT_VALUES, DK_NENTRIES, DK_REFCNT, DK_USABLE, FIRST_CLASS_ID, GC_HEAD, GC_NEXT, INSTANCE_SLOTS, MANAGED_DICT, MANAGED_VALUES, OB_TYPE, SHARED_KEYS_LOG2, SHARED_KEYS_MAX_SIZE, T_OBJECT, keysBlockSize, valuesBlockSize, valuesPrefix, GC_FLAG_FINALIZED } from './layout.js';
 import { decref, incref, trashBegin, trashEnd, xdecref } from './refcount.js';
 import { intern } from './scalars.js';
 import type { SpaceState } from './state.js';
+import { clearRef, clearWeakRefs } from './weakrefs.js';
 import type { ClassInfo, ClassOpts } from './types.js';
 
 /** A new bare `object()` (16 bytes, not a GC object). */
@@ -48,8 +49,13 @@ export function defineClass(sp: SpaceState, name: string, opts: ClassOpts = {}):
     managedDict,
     weakrefSlot,
     sharedKeys,
+    hasDel: opts.del !== undefined,
+    hasLegacyDel: opts.legacyDel !== undefined,
   };
   sp.classes.push(info);
+  sp.classDel.push(opts.del ?? null);
+  const legacy = opts.legacyDel;
+  sp.classLegacyDel.push(legacy === undefined ? null : legacy === true ? noop : legacy);
   return info;
 }
 
@@ -63,9 +69,9 @@ export function instance(sp: SpaceState, cls: ClassInfo | number): number {
   const c = typeof cls === 'number' ? sp.classes[cls - FIRST_CLASS_ID] : cls;
   if (c === undefined || sp.classes[c.id - FIRST_CLASS_ID] !== c) throw new ObjectModelError('E_VALUE', `instance: not a class of this space`);
   const block = sp.malloc(c.presize + c.basicsize);
-  sp.count0++;
   sp.mem.u8.fill(0, block, block + c.presize + c.basicsize);
   const a = block + c.presize;
+  sp.gcLink(a);
   sp.born(a, c.id, false);
   sp.track(a);
   if (c.managedDict) {
@@ -187,9 +193,39 @@ export function instanceDict(sp: SpaceState, obj: number): number {
 /** `subtype_dealloc` (no finalizers or weakrefs in this layer): slots, then the dict or values, then the block. */
 export function instanceDealloc(sp: SpaceState, a: number): void {
   const t = sp.r(a + OB_TYPE);
-  const c = sp.classes[t - FIRST_CLASS_ID]!;
+  const ci = t - FIRST_CLASS_ID;
+  const c = sp.classes[ci]!;
   if (sp.r(a + GC_NEXT) !== 0) sp.untrack(a);
   if (trashBegin(sp, a)) return;
+  const del = (sp.classDel[ci] ?? null);
+  if (del !== null) {
+    // PyObject_CallFinalizerFromDealloc, tracked around the call
+    sp.track(a);
+    if (finalizeFromDealloc(sp, a, del)) {
+      trashEnd(sp);
+      return;
+    }
+    sp.untrack(a);
+  }
+  const wl = c.weakrefSlot ? a + INSTANCE_SLOTS + 8 * c.slots.length : 0;
+  if (wl !== 0 && sp.r(wl) !== 0) clearWeakRefs(sp, a);
+  const legacy = (sp.classLegacyDel[ci] ?? null);
+  if (legacy !== null) {
+    sp.track(a);
+    sp.w(a, 1);
+    legacy(a);
+    const rc = sp.r(a) - 1;
+    sp.w(a, rc);
+    if (rc > 0) {
+      trashEnd(sp);
+      return;
+    }
+    sp.untrack(a);
+  }
+  if ((del !== null || legacy !== null) && wl !== 0) {
+    // _PyWeakref_ClearWeakRefsExceptCallbacks: refs made by the finalizer
+    while (sp.r(wl) !== 0) clearRef(sp, sp.r(wl));
+  }
   for (let i = 0; i < c.slots.length; i++) {
     const p = a + INSTANCE_SLOTS + 8 * i;
     const x = sp.r(p);
@@ -216,4 +252,64 @@ export function instanceDealloc(sp: SpaceState, a: number): void {
   }
   sp.gcDel(a, c.presize, c.presize + c.basicsize, t);
   trashEnd(sp);
+}
+
+function noop(): void {
+  // a legacy finalizer declared with `true`: only its presence matters
+}
+
+/**
+ * `PyObject_CallFinalizerFromDealloc`: resurrect to 1, call `__del__` once
+ * (the finalized flag in the GC head), undo; true when the finalizer
+ * resurrected the object (its count stays, the dealloc stops).
+ */
+export function finalizeFromDealloc(sp: SpaceState, a: number, del: (self: number) => void): boolean {
+  sp.w(a, 1);
+  callFinalizer(sp, a, del);
+  const rc = sp.r(a) - 1;
+  sp.w(a, rc);
+  return rc > 0;
+}
+
+/** `PyObject_CallFinalizer`: runs `__del__` unless the GC head says it already ran, then sets that flag. */
+export function callFinalizer(sp: SpaceState, a: number, del: (self: number) => void): void {
+  const fi = (a - GC_HEAD + 12) >>> 2;
+  const u32 = sp.mem.u32;
+  if ((u32[fi]! & GC_FLAG_FINALIZED) !== 0) return;
+  del(a);
+  u32[fi] = u32[fi]! | GC_FLAG_FINALIZED;
+}
+
+/**
+ * `subtype_clear`: `__slots__` (each set to NULL, then released), then the
+ * managed-dict values (`_PyObject_ClearInstanceAttributes`, first to last;
+ * the array stays until dealloc), then the materialised `__dict__`.
+ */
+export function instanceClear(sp: SpaceState, a: number): void {
+  const c = sp.classes[sp.r(a + OB_TYPE) - FIRST_CLASS_ID]!;
+  for (let i = 0; i < c.slots.length; i++) {
+    const p = a + INSTANCE_SLOTS + 8 * i;
+    const x = sp.r(p);
+    if (x !== 0) {
+      sp.w(p, 0);
+      decref(sp, x);
+    }
+  }
+  if (!c.managedDict) return;
+  const values = sp.r(a + MANAGED_VALUES);
+  if (values !== 0) {
+    const slots = sp.valuesSlots.get(values) ?? 0;
+    for (let i = 0; i < sp.r(c.sharedKeys + DK_NENTRIES) && i < slots; i++) {
+      const x = sp.r(values + 8 * i);
+      if (x !== 0) {
+        sp.w(values + 8 * i, 0);
+        decref(sp, x);
+      }
+    }
+  }
+  const d = sp.r(a + MANAGED_DICT);
+  if (d !== 0) {
+    sp.w(a + MANAGED_DICT, 0);
+    decref(sp, d);
+  }
 }

@@ -4,10 +4,10 @@
  * @internal
  * @packageDocumentation
  */
-import { entryKey, entryValueAddr, keysKind, keysSize } from './dict-keys.js';
-import { BYTEARRAY_ALLOC, BYTES_DATA, DICT_BLOCK, DICT_KEYS, DICT_KEYS_GENERAL, DICT_USED, DICT_VALUES, DK_NENTRIES, DK_REFCNT, DK_USABLE, FIRST_CLASS_ID, GC_NEXT, INSTANCE_SLOTS, LIST_ALLOCATED, LIST_BLOCK, LIST_ITEMS, MANAGED_DICT, MANAGED_VALUES, OB_SIZE, OB_TYPE, SET_BLOCK, SET_MASK, SET_SMALLTABLE, SET_TABLE, SET_USED, STR_LENGTH, TUPLE_ITEMS, T_BOOL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_NONE, T_OBJECT, T_SET, T_STR, T_TUPLE, intBlockSize, strBlockSize, tupleBlockSize } from './layout.js';
-import { setElements } from './set.js';
+import { keysSize } from './dict-keys.js';
+import { BYTEARRAY_ALLOC, BYTES_DATA, DICT_BLOCK, DICT_KEYS, DICT_USED, DICT_VALUES, DK_NENTRIES, DK_REFCNT, DK_USABLE, FIRST_CLASS_ID, GC_NEXT, LIST_ALLOCATED, LIST_BLOCK, OB_SIZE, OB_TYPE, SET_BLOCK, SET_MASK, SET_SMALLTABLE, SET_TABLE, SET_USED, STR_LENGTH, T_BOOL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_NONE, T_OBJECT, T_SET, T_STR, T_TUPLE, T_METHOD, T_WEAKREF, METHOD_BLOCK, WEAKREF_BLOCK, intBlockSize, strBlockSize, tupleBlockSize } from './layout.js';
 import type { SpaceState } from './state.js';
+import { traverse } from './traverse.js';
 import { strIsAscii, strKind } from './str-data.js';
 import type { ClassInfo } from './types.js';
 
@@ -95,6 +95,10 @@ export function sizeof(sp: SpaceState, a: number): number {
     }
     case T_OBJECT:
       return 16;
+    case T_METHOD:
+      return METHOD_BLOCK;
+    case T_WEAKREF:
+      return WEAKREF_BLOCK;
     default: {
       const c = sp.classes[t - FIRST_CLASS_ID]!;
       return c.presize + c.basicsize;
@@ -108,60 +112,14 @@ export function sizeof(sp: SpaceState, a: number): number {
  * set elements in table order, instance slots then managed-dict values.
  */
 export function referents(sp: SpaceState, a: number): number[] {
-  const t = typeOf(sp, a);
+  typeOf(sp, a);
   const out: number[] = [];
-  switch (t) {
-    case T_TUPLE:
-    case T_LIST: {
-      const p = t === T_TUPLE ? a + TUPLE_ITEMS : sp.r(a + LIST_ITEMS);
-      for (let i = sp.r(a + OB_SIZE) - 1; i >= 0; i--) {
-        const x = sp.r(p + 8 * i);
-        if (x !== 0) out.push(x);
-      }
-      return out;
-    }
-    case T_DICT: {
-      const k = sp.r(a + DICT_KEYS);
-      const values = sp.r(a + DICT_VALUES);
-      const n = sp.r(k + DK_NENTRIES);
-      for (let i = 0; i < n; i++) {
-        if (values !== 0) {
-          const v = sp.r(values + 8 * i);
-          if (v !== 0) out.push(v);
-        } else if (keysKind(sp.mem, k) === DICT_KEYS_GENERAL) {
-          const v = sp.r(entryValueAddr(sp.mem, k, i));
-          if (v !== 0) out.push(v, entryKey(sp.mem, k, i));
-        } else {
-          const v = sp.r(entryValueAddr(sp.mem, k, i));
-          if (v !== 0) out.push(v);
-        }
-      }
-      return out;
-    }
-    case T_SET:
-    case T_FROZENSET:
-      return setElements(sp, a);
-    default: {
-      if (t < FIRST_CLASS_ID) return out;
-      const c = sp.classes[t - FIRST_CLASS_ID]!;
-      for (let i = 0; i < c.slots.length; i++) {
-        const x = sp.r(a + INSTANCE_SLOTS + 8 * i);
-        if (x !== 0) out.push(x);
-      }
-      if (c.managedDict) {
-        const values = sp.r(a + MANAGED_VALUES);
-        if (values !== 0) {
-          const n = sp.r(c.sharedKeys + DK_NENTRIES);
-          const slots = sp.valuesSlots.get(values) ?? 0;
-          for (let i = 0; i < n && i < slots; i++) {
-            const x = sp.r(values + 8 * i);
-            if (x !== 0) out.push(x);
-          }
-        }
-        const d = sp.r(a + MANAGED_DICT);
-        if (d !== 0) out.push(d);
-      }
-      return out;
-    }
-  }
+  sp.gc.collectInto = out;
+  traverse(sp, a, collectReferent);
+  sp.gc.collectInto = null;
+  return out;
+}
+
+function collectReferent(sp: SpaceState, x: number): void {
+  sp.gc.collectInto?.push(x);
 }

@@ -30,11 +30,15 @@ export const T_SET = 11;
 export const T_FROZENSET = 12;
 /** Type id of `object` (a bare `object()`). */
 export const T_OBJECT = 13;
+/** Type id of `method` (a bound method). */
+export const T_METHOD = 14;
+/** Type id of `weakref.ReferenceType` (`weakref.ref`). */
+export const T_WEAKREF = 15;
 /** Type ids of classes made with `ObjectSpace.defineClass` start here. */
 export const FIRST_CLASS_ID = 32;
 
 /** Names of the built-in type ids, indexed by id. */
-export const BUILTIN_TYPE_NAMES: readonly string[] = ['', 'NoneType', 'bool', 'int', 'float', 'str', 'bytes', 'bytearray', 'tuple', 'list', 'dict', 'set', 'frozenset', 'object'];
+export const BUILTIN_TYPE_NAMES: readonly string[] = ['', 'NoneType', 'bool', 'int', 'float', 'str', 'bytes', 'bytearray', 'tuple', 'list', 'dict', 'set', 'frozenset', 'object', 'method', 'ReferenceType'];
 
 /** `ob_refcnt` (Py_ssize_t). */
 export const OB_REFCNT = 0;
@@ -223,3 +227,34 @@ export const DKIX_EMPTY = -1;
 export const LINEAR_PROBES = 9;
 /** 2**32. */
 export const TWO32 = 4294967296;
+
+/** `PyMethodObject.im_func`. */
+export const METHOD_FUNC = 16;
+/** `PyMethodObject.im_self`. */
+export const METHOD_SELF = 24;
+/** `PyMethodObject.im_weakreflist`. */
+export const METHOD_WEAKREFS = 32;
+/** Request size of a bound method: GC head + 48. */
+export const METHOD_BLOCK = 64;
+/** `PyWeakReference.wr_object` (None once cleared). */
+export const WR_OBJECT = 16;
+/** `PyWeakReference.wr_callback`: here a callback id + 1 (0: none); callbacks are JS functions. */
+export const WR_CALLBACK = 24;
+/** `PyWeakReference.hash`. */
+export const WR_HASH = 32;
+/** `PyWeakReference.wr_prev`. */
+export const WR_PREV = 40;
+/** `PyWeakReference.wr_next`. */
+export const WR_NEXT = 48;
+/** Request size of a `weakref.ref`: GC head + 64. */
+export const WEAKREF_BLOCK = 80;
+/** `PySetObject.weakreflist`. */
+export const SET_WEAKREFS = 192;
+/** `NUM_GENERATIONS`. */
+export const NUM_GENERATIONS = 3;
+/** GC flag (high word of `_gc_prev`): `tp_finalize` was called (`_PyGC_PREV_MASK_FINALIZED`). */
+export const GC_FLAG_FINALIZED = 1;
+/** GC flag: in the set being collected (`_PyGC_PREV_MASK_COLLECTING`). */
+export const GC_FLAG_COLLECTING = 2;
+/** GC flag: tentatively unreachable (`NEXT_MASK_UNREACHABLE`). */
+export const GC_FLAG_UNREACHABLE = 4;

@@ -8,10 +8,12 @@ import { dictDealloc } from './dict.js';
 import { ObjectModelError } from './errors.js';
 import { instanceDealloc } from './instances.js';
 import { typeName } from './introspection.js';
-import { BYTEARRAY_ALLOC, BYTEARRAY_BYTES, BYTES_DATA, FLOAT_FREELIST_MAX, GC_PREV, OB_SIZE, OB_TYPE, STR_LENGTH, TRASHCAN_UNWIND_LEVEL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_OBJECT, T_SET, T_STR, T_TUPLE, intBlockSize, strBlockSize } from './layout.js';
+import { BYTEARRAY_ALLOC, BYTEARRAY_BYTES, BYTES_DATA, FLOAT_FREELIST_MAX, GC_PREV, OB_SIZE, OB_TYPE, STR_LENGTH, TRASHCAN_UNWIND_LEVEL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_OBJECT, T_SET, T_STR, T_TUPLE, intBlockSize, strBlockSize, T_METHOD, T_WEAKREF } from './layout.js';
 import { listDealloc } from './list.js';
 import { setDealloc } from './set.js';
+import { methodDealloc } from './methods.js';
 import type { SpaceState } from './state.js';
+import { weakrefDealloc } from './weakrefs.js';
 import { strIsAscii, strKind } from './str-data.js';
 import { tupleDealloc } from './tuple.js';
 
@@ -96,6 +98,12 @@ export function dealloc(sp: SpaceState, a: number): void {
     case T_SET:
     case T_FROZENSET:
       setDealloc(sp, a);
+      return;
+    case T_METHOD:
+      methodDealloc(sp, a);
+      return;
+    case T_WEAKREF:
+      weakrefDealloc(sp, a);
       return;
     default:
       instanceDealloc(sp, a);

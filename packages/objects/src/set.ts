@@ -6,9 +6,10 @@
  */
 import { eq, hashInto } from './hashing.js';
 import { typeOf } from './introspection.js';
-import { GC_HEAD, GC_NEXT, LINEAR_PROBES, OB_SIZE, OB_TYPE, SET_BLOCK, SET_FILL, SET_HASH, SET_MASK, SET_MINSIZE, SET_SMALLTABLE, SET_TABLE, SET_USED, T_FROZENSET, T_SET } from './layout.js';
+import { GC_HEAD, GC_NEXT, LINEAR_PROBES, OB_SIZE, OB_TYPE, SET_BLOCK, SET_FILL, SET_HASH, SET_MASK, SET_MINSIZE, SET_SMALLTABLE, SET_TABLE, SET_USED, T_FROZENSET, T_SET, SET_WEAKREFS } from './layout.js';
 import { decref, incref, trashBegin, trashEnd } from './refcount.js';
 import type { SpaceState } from './state.js';
+import { clearWeakRefs } from './weakrefs.js';
 
 /** A new empty `set` (216 bytes: header and the 8-entry smalltable), tracked. */
 export function set(sp: SpaceState, items: readonly number[] = []): number {
@@ -220,6 +221,7 @@ export function setDealloc(sp: SpaceState, a: number): void {
   const t = sp.r(a + OB_TYPE);
   if (sp.r(a + GC_NEXT) !== 0) sp.untrack(a);
   if (trashBegin(sp, a)) return;
+  if (sp.r(a + SET_WEAKREFS) !== 0) clearWeakRefs(sp, a);
   const table = sp.r(a + SET_TABLE);
   let used = sp.r(a + SET_USED);
   for (let e = table; used > 0; e += 16) {

@@ -13,6 +13,9 @@ import * as free_listsM from './free-lists.js';
 import type { RequestRecording } from './request-recording.js';
 import { recordRequests } from './request-recording.js';
 import { SpaceState } from './state.js';
+import { GcModule } from './gc-module.js';
+import * as methodsM from './methods.js';
+import * as weakrefsM from './weakrefs.js';
 import type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue } from './types.js';
 
 export type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue } from './types.js';
@@ -43,12 +46,42 @@ export type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue 
 export class ObjectSpace {
   /** The allocator objects live in. */
   readonly heap: Pymalloc;
+  /** The cyclic garbage collector (`import gc`), see {@link GcModule}. */
+  readonly gc: GcModule;
   /** Internal state shared with the type modules. */
   readonly #sp: SpaceState;
 
   constructor(opts: ObjectSpaceOpts = {}) {
     this.#sp = new SpaceState(opts);
     this.heap = this.#sp.heap;
+    this.gc = new GcModule(this.#sp);
+  }
+
+  /**
+   * `weakref.ref(obj, callback)`: a new reference to a weakref (80 bytes,
+   * tracked). Without a callback an existing basic ref is shared. The
+   * callback runs with the weakref when `obj` dies (refcount or collector;
+   * from the collector only when the weakref itself is reachable).
+   * Instances with `__weakref__`, sets, frozensets and bound methods can be
+   * weakly referenced.
+   * @throws {@link ObjectModelError} `E_TYPE` for other types.
+   */
+  weakref(obj: number, callback?: (wr: number) => void): number {
+    return weakrefsM.weakref(this.#sp, obj, callback);
+  }
+
+  /** Calls a weakref: its referent (borrowed), or None once the referent died. */
+  weakrefGet(wr: number): number {
+    return weakrefsM.weakrefGet(this.#sp, wr);
+  }
+
+  /**
+   * A bound method `obj.method` (`PyMethod_New`, 64 bytes, tracked, no free
+   * list): new references to `func` (any object standing for the function:
+   * functions are not heap objects here) and `self`.
+   */
+  boundMethod(func: number, self: number): number {
+    return methodsM.boundMethod(this.#sp, func, self);
   }
 
   /** Object-level event observer. */

@@ -12,9 +12,11 @@ import { ObjectModelError } from './errors.js';
 import type { ObjectObserver } from './events.js';
 import { writeIntDigits } from './int-digits.js';
 import { sizeof, typeName } from './introspection.js';
-import { BUILTIN_TYPE_NAMES, BYTES_DATA, BYTES_HASH, DICT_FREELIST_MAX, DICT_KEYS_UNICODE, DICT_LOG_MINSIZE, DK_INDICES, DK_REFCNT, FIRST_CLASS_ID, GC_HEAD, GC_NEXT, GC_PREV, LIST_FREELIST_MAX, MAX_SMALL_INT, MIN_SMALL_INT, OB_SIZE, OB_TYPE, TUPLE_NFREELISTS, T_BOOL, T_BYTES, T_DICT, T_FROZENSET, T_INT, T_LIST, T_NONE, T_OBJECT, T_SET, T_STR, T_TUPLE, strBlockSize } from './layout.js';
+import { BUILTIN_TYPE_NAMES, BYTES_DATA, BYTES_HASH, DICT_FREELIST_MAX, DICT_KEYS_UNICODE, DICT_LOG_MINSIZE, DK_INDICES, DK_REFCNT, FIRST_CLASS_ID, GC_FLAG_FINALIZED, GC_HEAD, GC_NEXT, GC_PREV, LIST_FREELIST_MAX, MAX_SMALL_INT, MIN_SMALL_INT, OB_SIZE, OB_TYPE, TUPLE_NFREELISTS, T_BOOL, T_BYTES, T_INT, T_NONE, T_OBJECT, T_STR, T_FROZENSET, T_TUPLE, T_METHOD, T_WEAKREF, strBlockSize } from './layout.js';
 import type { PendingRequest } from './request-recording.js';
 import { OP_CALLOC, OP_FREE, OP_MALLOC, OP_NONE, OP_REALLOC } from './request-recording.js';
+import { collectGenerations } from './gc.js';
+import { GC_LIST_HEADS, GcState } from './gc-state.js';
 import { writeStr } from './str-data.js';
 import type { ClassInfo, ObjectSpaceOpts } from './types.js';
 import { rd, rds, wr, wrs } from './words.js';
@@ -68,6 +70,18 @@ export class SpaceState {
   trashLater = 0;
   /** `generations[0].count`. */
   count0 = 0;
+  /** Cyclic GC state (generations 1 and 2, thresholds, stats, callbacks). */
+  readonly gc: GcState = new GcState();
+  /** Heads of the GC lists after gen 0 (16 bytes each, in the static block), see {@link GC_LIST_HEADS}. */
+  readonly gcHeads: number;
+  /** `__del__` (`tp_finalize`) of each class, by class index. */
+  readonly classDel: (((self: number) => void) | null)[] = [];
+  /** Legacy finalizer (`tp_del`) of each class, by class index. */
+  readonly classLegacyDel: (((self: number) => void) | null)[] = [];
+  /** Weakref callbacks, by id (`wr_callback` holds id + 1). */
+  readonly wrCallbacks: (((wr: number) => void) | null)[] = [];
+  /** Free callback ids. */
+  readonly wrFreeIds: number[] = [];
 
   // Pending request, read by the request recorder's arena observer.
   readonly pending: PendingRequest = { op: OP_NONE, size: -1 };
@@ -106,6 +120,7 @@ export class SpaceState {
     const emptyBytes = place(BYTES_DATA + 1, false);
     const bchars: number[] = [];
     for (let c = 0; c < 256; c++) bchars.push(place(BYTES_DATA + 2, false));
+    const gcHeads = place(16 * GC_LIST_HEADS, false);
     const base = this.malloc(off);
     this.staticBase = base;
     this.staticEnd = base + off;
@@ -113,6 +128,11 @@ export class SpaceState {
     this.gen0 = base + gen0;
     this.w(this.gen0, this.gen0);
     this.w(this.gen0 + 8, this.gen0);
+    this.gcHeads = base + gcHeads;
+    for (let i = 0; i < GC_LIST_HEADS; i++) {
+      this.w(this.gcHeads + 16 * i, this.gcHeads + 16 * i);
+      this.w(this.gcHeads + 16 * i + 8, this.gcHeads + 16 * i);
+    }
     this.emptyKeys = base + emptyKeys;
     this.setDummy = base + dummy;
     this.initStatic(this.setDummy, T_OBJECT);
@@ -272,13 +292,25 @@ export class SpaceState {
   }
 
   /** PyObject_GC_New: block = GC head + basicsize; counts toward `generations[0].count`. */
+  /** PyObject_GC_New: block = presize + basicsize, then {@link gcLink}. */
   gcNew(basicsize: number, presize: number): number {
     const block = this.malloc(presize + basicsize);
     const a = block + presize;
+    this.gcLink(a);
+    return a;
+  }
+
+  /**
+   * `_PyObject_GC_Link`: zero the GC head, count the object in
+   * `generations[0].count`, and run an automatic collection right here when
+   * the count passes threshold 0 (enabled, threshold 0 not 0, not already collecting).
+   */
+  gcLink(a: number): void {
     this.w(a + GC_NEXT, 0);
     this.w(a + GC_PREV, 0);
     this.count0++;
-    return a;
+    const gc = this.gc;
+    if (this.count0 > gc.threshold0 && gc.enabled && gc.threshold0 !== 0 && !gc.collecting) collectGenerations(this);
   }
 
   /** PyObject_GC_Del. */
@@ -296,25 +328,41 @@ export class SpaceState {
   }
 
   /** `_PyObject_GC_TRACK`: link at the end of generation 0 (in the GC heads). */
+  /** `_PyObject_GC_TRACK`: link at the end of generation 0 (low words of the GC heads; flags kept). */
   track(a: number): void {
-    const g = a - GC_HEAD;
-    const head = this.gen0;
-    const last = this.r(head + 8);
-    this.w(last, g);
-    this.w(g + 8, last);
-    this.w(g, head);
-    this.w(head + 8, g);
+    this.listAppend(a - GC_HEAD, this.gen0);
+  }
+
+  /** Appends the GC head `g` to the list with head `head` (low 32 bits of the words only). */
+  listAppend(g: number, head: number): void {
+    const u32 = this.mem.u32;
+    const last = u32[(head + 8) >>> 2]!;
+    u32[last >>> 2] = g;
+    u32[(g + 8) >>> 2] = last;
+    u32[g >>> 2] = head;
+    u32[(head + 8) >>> 2] = g;
+  }
+
+  /** Unlinks the GC head `g` from its list (its own links are left as they were). */
+  listRemove(g: number): void {
+    const u32 = this.mem.u32;
+    const prev = u32[(g + 8) >>> 2]!;
+    const next = u32[g >>> 2]!;
+    u32[prev >>> 2] = next;
+    u32[(next + 8) >>> 2] = prev;
   }
 
   /** `_PyObject_GC_UNTRACK`. */
+  /** `_PyObject_GC_UNTRACK`: unlink; both pointers 0, gc_refs 0, only the finalized flag kept. */
   untrack(a: number): void {
     const g = a - GC_HEAD;
-    const prev = this.r(g + 8);
-    const next = this.r(g);
-    this.w(prev, next);
-    this.w(next + 8, prev);
-    this.w(g, 0);
-    this.w(g + 8, 0);
+    this.listRemove(g);
+    const u32 = this.mem.u32;
+    const i = g >>> 2;
+    u32[i] = 0;
+    u32[i + 1] = 0;
+    u32[i + 2] = 0;
+    u32[i + 3] = u32[i + 3]! & GC_FLAG_FINALIZED;
   }
 
   /** Name of a type id. */
@@ -324,7 +372,7 @@ export class SpaceState {
   }
 
   isGcType(t: number): boolean {
-    return t === T_TUPLE || t === T_LIST || t === T_DICT || t === T_SET || t === T_FROZENSET || t >= FIRST_CLASS_ID;
+    return (t >= T_TUPLE && t <= T_FROZENSET) || t === T_METHOD || t === T_WEAKREF || t >= FIRST_CLASS_ID;
   }
 
   /** `_PyObject_GC_MAY_BE_TRACKED`. */

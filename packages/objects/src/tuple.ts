@@ -17,6 +17,16 @@ export function tuple(sp: SpaceState, items: readonly number[]): number {
   const n = items.length;
   for (const x of items) sp.check(x, 'tuple item');
   if (n === 0) return sp.staticRef(sp.emptyTuple);
+  const a = tupleOfLength(sp, n);
+  for (let i = 0; i < n; i++) {
+    incref(sp, items[i]!);
+    sp.w(a + TUPLE_ITEMS + 8 * i, items[i]!);
+  }
+  return a;
+}
+
+/** `PyTuple_New(n)` for n > 0: from the free list of its length or a new GC block, items NULL, tracked. */
+export function tupleOfLength(sp: SpaceState, n: number): number {
   let a: number;
   let recycled = false;
   if (n <= TUPLE_NFREELISTS && sp.tupleFree[n - 1] !== 0) {
@@ -28,10 +38,7 @@ export function tuple(sp: SpaceState, items: readonly number[]): number {
     a = sp.gcNew(24 + 8 * n, GC_HEAD);
   }
   sp.w(a + OB_SIZE, n);
-  for (let i = 0; i < n; i++) {
-    incref(sp, items[i]!);
-    sp.w(a + TUPLE_ITEMS + 8 * i, items[i]!);
-  }
+  sp.mem.u8.fill(0, a + TUPLE_ITEMS, a + TUPLE_ITEMS + 8 * n);
   sp.born(a, T_TUPLE, recycled);
   sp.track(a);
   return a;

@@ -27,6 +27,19 @@ export interface ClassOpts {
    * `'__weakref__'`.
    */
   slots?: readonly string[];
+  /**
+   * `__del__` (PEP 442 `tp_finalize`): called with the instance once per
+   * object (a flag in its GC head), from dealloc or from the collector;
+   * it may resurrect the object (incref it, store it somewhere).
+   */
+  del?: (self: number) => void;
+  /**
+   * A legacy finalizer (`tp_del`, what C types had before PEP 442): `true`
+   * or a callback run from dealloc. The collector never breaks a cycle
+   * holding such an object: it and what it reaches are uncollectable and
+   * the object goes to `gc.garbage`.
+   */
+  legacyDel?: true | ((self: number) => void);
 }
 
 /** A class made with {@link ObjectSpace.defineClass}. */
@@ -47,6 +60,10 @@ export interface ClassInfo {
   readonly weakrefSlot: boolean;
   /** Address of the class's shared keys object (`ht_cached_keys`), 0 without a managed dict. */
   readonly sharedKeys: number;
+  /** The class declares `__del__` ({@link ClassOpts.del}). */
+  readonly hasDel: boolean;
+  /** The class has a legacy finalizer ({@link ClassOpts.legacyDel}). */
+  readonly hasLegacyDel: boolean;
 }
 
 /** Sizes of the type free lists (what a full collection empties). */
