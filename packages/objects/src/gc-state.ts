@@ -71,6 +71,12 @@ export class GcState {
   /** Collected and uncollectable counts of the last collection. */
   lastCollected = 0;
   lastUncollectable = 0;
+  /** Live weakref objects, classes with `__del__`, classes with a legacy finalizer: phases with nothing to do are skipped. */
+  weakrefs = 0;
+  delClasses = 0;
+  legacyClasses = 0;
+  /** A finalizer or weakref callback ran in this collection (JS code that could resurrect objects). */
+  ranCode = false;
   /** Scratch of the visitors (a found flag, a target). */
   found = false;
   /** Where `referents` collects. */

@@ -178,6 +178,10 @@ function hasLegacyFinalizer(sp: SpaceState, a: number): boolean {
 /** `move_legacy_finalizers` then `move_legacy_finalizer_reachable`. */
 function moveLegacyFinalizers(sp: SpaceState, unreachable: number, finalizers: number): void {
   const u32 = sp.mem.u32;
+  if (sp.gc.legacyClasses === 0) {
+    for (let g = u32[unreachable >>> 2]!; g !== unreachable; g = u32[g >>> 2]!) u32[flagsIndex(g)] = u32[flagsIndex(g)]! & ~GC_FLAG_UNREACHABLE;
+    return;
+  }
   let g = u32[unreachable >>> 2]!;
   while (g !== unreachable) {
     const nx = u32[g >>> 2]!;
@@ -202,6 +206,7 @@ function moveLegacyFinalizers(sp: SpaceState, unreachable: number, finalizers: n
 function handleWeakrefs(sp: SpaceState, unreachable: number, old: number): number {
   const u32 = sp.mem.u32;
   const wrcb = scratchHead(sp, HEAD_WRCB);
+  if (sp.gc.weakrefs === 0) return 0;
   for (let g = u32[unreachable >>> 2]!; g !== unreachable; g = u32[g >>> 2]!) {
     const a = g + GC_HEAD;
     if (u32[(a + OB_TYPE) >>> 2] === T_WEAKREF) clearRef(sp, a);
@@ -222,6 +227,7 @@ function handleWeakrefs(sp: SpaceState, unreachable: number, old: number): numbe
     const wr = g + GC_HEAD;
     const id = u32[(wr + WR_CALLBACK) >>> 2]!;
     const cb = id === 0 ? null : (sp.wrCallbacks[id - 1] ?? null);
+    sp.gc.ranCode = true; // the callback, or a dealloc cascade from the decref below
     if (cb !== null) cb(wr);
     decref(sp, wr);
     if (next(sp, wrcb) === g) listMove(sp, g, old);
@@ -234,6 +240,7 @@ function handleWeakrefs(sp: SpaceState, unreachable: number, old: number): numbe
 function finalizeGarbage(sp: SpaceState, collectable: number): void {
   const u32 = sp.mem.u32;
   const seen = scratchHead(sp, HEAD_SEEN);
+  if (sp.gc.delClasses === 0) return;
   while (!listEmpty(sp, collectable)) {
     const g = next(sp, collectable);
     const a = g + GC_HEAD;
@@ -242,6 +249,7 @@ function finalizeGarbage(sp: SpaceState, collectable: number): void {
     const del = t >= FIRST_CLASS_ID ? (sp.classDel[t - FIRST_CLASS_ID] ?? null) : null;
     if (del !== null && (u32[flagsIndex(g)]! & GC_FLAG_FINALIZED) === 0) {
       u32[flagsIndex(g)] = u32[flagsIndex(g)]! | GC_FLAG_FINALIZED;
+      sp.gc.ranCode = true;
       incref(sp, a);
       del(a);
       decref(sp, a);
@@ -253,6 +261,12 @@ function finalizeGarbage(sp: SpaceState, collectable: number): void {
 /** `handle_resurrected_objects`: recompute what is still unreachable; the rest moves to `old`. */
 function handleResurrected(sp: SpaceState, unreachable: number, still: number, old: number): void {
   const u32 = sp.mem.u32;
+  if (!sp.gc.ranCode) {
+    // No finalizer or callback ran: nothing can have been resurrected, and
+    // deduce_unreachable would move every object, in order, to `still`.
+    listMerge(sp, unreachable, still);
+    return;
+  }
   for (let g = u32[unreachable >>> 2]!; g !== unreachable; g = u32[g >>> 2]!) {
     u32[flagsIndex(g)] = u32[flagsIndex(g)]! & GC_FLAG_FINALIZED;
   }
@@ -324,6 +338,7 @@ function collectMain(sp: SpaceState, generation: number): void {
   }
 
   const finalizers = scratchHead(sp, HEAD_FINALIZERS);
+  gc.ranCode = false;
   moveLegacyFinalizers(sp, unreachable, finalizers);
   let m = handleWeakrefs(sp, unreachable, old);
   finalizeGarbage(sp, unreachable);

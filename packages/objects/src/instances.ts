@@ -54,6 +54,8 @@ export function defineClass(sp: SpaceState, name: string, opts: ClassOpts = {}):
   };
   sp.classes.push(info);
   sp.classDel.push(opts.del ?? null);
+  if (opts.del !== undefined) sp.gc.delClasses++;
+  if (opts.legacyDel !== undefined) sp.gc.legacyClasses++;
   const legacy = opts.legacyDel;
   sp.classLegacyDel.push(legacy === undefined ? null : legacy === true ? noop : legacy);
   return info;

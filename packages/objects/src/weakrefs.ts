@@ -50,6 +50,7 @@ export function weakref(sp: SpaceState, obj: number, callback?: (wr: number) => 
     sp.wrCallbacks[id] = callback;
     sp.w(a + WR_CALLBACK, id + 1);
   }
+  sp.gc.weakrefs++;
   sp.born(a, T_WEAKREF, false);
   sp.track(a);
   const cur = sp.r(list);
@@ -109,6 +110,7 @@ export function weakrefClear(sp: SpaceState, wr: number): void {
 export function weakrefDealloc(sp: SpaceState, wr: number): void {
   if (sp.r(wr + GC_NEXT) !== 0) sp.untrack(wr);
   weakrefClear(sp, wr);
+  sp.gc.weakrefs--;
   sp.gcDel(wr, GC_HEAD, WEAKREF_BLOCK, T_WEAKREF);
 }
 
