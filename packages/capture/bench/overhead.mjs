@@ -117,7 +117,7 @@ const rows = modes.map((m) => {
 });
 
 const pct = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
-const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(24) : String(c).padStart(12))).join('  ');
+const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(24) : String(c).padStart(12))).join('  ').trimEnd();
 console.log(machineLine);
 console.log(`capture overhead: ${rounds} json round trips (bench/json_roundtrip.py), best of ${runs} runs per mode`);
 console.log(line(['mode', 'wall s', 'overhead', 'loop s', 'overhead', 'records', 'bytes']));

@@ -19,8 +19,10 @@
  *
  * Rules the hooks keep: they run only with the GIL held (MEM and OBJ require
  * it; pymalloc calls the arena allocator under it), so there is no locking;
- * they never allocate: records go to a static buffer written out with
- * write(2) when it fills, at each mark and at exit. A record is logged after
+ * they never allocate: records go to static 1 MiB buffers; a full buffer is
+ * handed to a writer thread, which write(2)s it while the program goes on
+ * filling the next one; at each mark and at exit the program waits until
+ * everything handed over is written. A record is logged after
  * the wrapped call returned, so the arena events a request caused come before
  * the request's own record.
  *
@@ -40,6 +42,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +94,20 @@ static struct wrapped_domain obj_domain = {.tag_domain = DOMAIN_OBJ << 4};
 static PyMemAllocatorEx mem_hooks, obj_hooks;
 static PyObjectArenaAllocator arena_next, arena_hooks;
 
-static unsigned char buffer[BUFFER_SIZE];
+/* RING buffers of BUFFER_SIZE: the program fills ring[ring_cur] (`buffer`);
+   full ones wait for the writer thread in order. submitted - written
+   buffers are with the writer; the program waits only when all RING are. */
+#define RING 8
+static unsigned char ring[RING][BUFFER_SIZE];
+static unsigned char *buffer = ring[0];
+static size_t ring_len[RING];
+static unsigned ring_cur;
+static uint64_t submitted, written;
+static int writer_running;
+static int writer_error; /* errno of the writer's first failed write */
+static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ring_ready = PTHREAD_COND_INITIALIZER; /* to the writer: a buffer was submitted */
+static pthread_cond_t ring_done = PTHREAD_COND_INITIALIZER;  /* to the program: a buffer was written */
 static size_t used;
 static uint64_t records;
 static uint32_t marks;
@@ -148,18 +164,82 @@ static int write_all(int fd, const void *data, size_t len) {
   return 0;
 }
 
+static void wait_for_writer(void);
+
 static void stop_logging(void) {
   logging = 0;
   used = 0;
+  wait_for_writer(); /* the writer must be done with out_fd before it is closed */
   if (out_fd >= 0) close(out_fd);
   if (stats_fd >= 0) close(stats_fd);
   out_fd = stats_fd = -1;
 }
 
-/* Writes the buffer out. On a write error the capture stops (the file keeps
-   every whole record written so far and has no end record). */
+/* The writer thread: writes the submitted buffers in order. After a failed
+   write it only marks buffers written; the program stops the capture when it
+   sees writer_error (the file keeps every whole record written so far and
+   has no end record). It never touches Python. */
+static void *writer_main(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&ring_lock);
+  for (;;) {
+    while (written == submitted) pthread_cond_wait(&ring_ready, &ring_lock);
+    unsigned i = (unsigned)(written % RING);
+    size_t len = ring_len[i];
+    int fd = out_fd;
+    int failed = writer_error;
+    pthread_mutex_unlock(&ring_lock);
+    int err = failed ? 0 : write_all(fd, ring[i], len);
+    pthread_mutex_lock(&ring_lock);
+    if (err != 0 && writer_error == 0) writer_error = err;
+    written++;
+    pthread_cond_broadcast(&ring_done);
+  }
+  return NULL;
+}
+
+/* Starts the writer with every signal blocked, so that signals keep going to
+   the program's threads. pthread_create allocates with libc (its stack and
+   TLS), never through the Python allocator. */
+static int start_writer(void) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pthread_t tid;
+  int rc = pthread_create(&tid, NULL, writer_main, NULL);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0) return rc;
+  pthread_detach(tid);
+  writer_running = 1;
+  return 0;
+}
+
+static void write_failed(int err) {
+  say("cannot write ", out_path, ": ");
+  say(strerror(err), "; the capture stops here\n", NULL);
+  stop_logging();
+}
+
+/* Waits until the writer has written every buffer handed to it; returns its
+   error (0 if none). */
+static int drain_writer(void) {
+  if (!writer_running) return 0;
+  pthread_mutex_lock(&ring_lock);
+  while (written != submitted) pthread_cond_wait(&ring_done, &ring_lock);
+  int err = writer_error;
+  pthread_mutex_unlock(&ring_lock);
+  return err;
+}
+
+static void wait_for_writer(void) {
+  (void)drain_writer();
+}
+
 static int open_outputs(void);
 
+/* Hands the current buffer to the writer thread (written synchronously if
+   the thread cannot be started) and moves to the next one, waiting only if
+   the writer has all RING buffers. */
 static void flush_buffer(void) {
   if (used == 0) return;
   int saved_errno = errno;
@@ -168,13 +248,35 @@ static void flush_buffer(void) {
     errno = saved_errno;
     return;
   }
-  int err = write_all(out_fd, buffer, used);
-  used = 0;
-  if (err != 0) {
-    say("cannot write ", out_path, ": ");
-    say(strerror(err), "; the capture stops here\n", NULL);
-    stop_logging();
+  if (!writer_running && start_writer() != 0) {
+    int err = write_all(out_fd, buffer, used);
+    used = 0;
+    if (err != 0) write_failed(err);
+    errno = saved_errno;
+    return;
   }
+  pthread_mutex_lock(&ring_lock);
+  ring_len[ring_cur] = used;
+  submitted++;
+  pthread_cond_signal(&ring_ready);
+  while (submitted - written >= RING) pthread_cond_wait(&ring_done, &ring_lock);
+  int err = writer_error;
+  pthread_mutex_unlock(&ring_lock);
+  ring_cur = (ring_cur + 1) % RING;
+  buffer = ring[ring_cur];
+  used = 0;
+  if (err != 0) write_failed(err);
+  errno = saved_errno;
+}
+
+/* Hands the current buffer over and waits until everything is written: at
+   marks (a capture cut short later still has every record up to its last
+   mark) and at the end. */
+static void flush_and_wait(void) {
+  int saved_errno = errno;
+  flush_buffer();
+  int err = drain_writer();
+  if (err != 0 && logging) write_failed(err);
   errno = saved_errno;
 }
 
@@ -186,6 +288,21 @@ static inline void put16(uint16_t v) { memcpy(buffer + used, &v, 2); used += 2; 
 static inline void put32(uint32_t v) { memcpy(buffer + used, &v, 4); used += 4; }
 static inline void put64(uint64_t v) { memcpy(buffer + used, &v, 8); used += 8; }
 static inline void put_ptr(const void *p) { put64((uint64_t)(uintptr_t)p); }
+/* The hooks encode through a local cursor: stores through `unsigned char *`
+   may alias `used`, which would otherwise be reloaded after every byte. */
+static inline unsigned char *w32(unsigned char *o, uint32_t v) {
+  memcpy(o, &v, 4);
+  return o + 4;
+}
+static inline unsigned char *w64(unsigned char *o, uint64_t v) {
+  memcpy(o, &v, 8);
+  return o + 8;
+}
+static inline unsigned char *wsize(unsigned char *o, size_t v) {
+  if (v >= SIZE_ESCAPE) return w64(w32(o, SIZE_ESCAPE), (uint64_t)v);
+  return w32(o, (uint32_t)v);
+}
+static inline unsigned char *wptr(unsigned char *o, const void *p) { return w64(o, (uint64_t)(uintptr_t)p); }
 static inline void put_size(size_t v) {
   if (v >= SIZE_ESCAPE) {
     put32(SIZE_ESCAPE);
@@ -506,9 +623,10 @@ static void *hook_malloc(void *ctx, size_t size) {
   if (logging) {
     stack_sync();
     room(MAX_RECORD);
-    put8(OP_MALLOC | d->tag_domain);
-    put_size(size);
-    put_ptr(p);
+    unsigned char *o = buffer + used;
+    *o++ = (unsigned char)(OP_MALLOC | d->tag_domain);
+    o = wptr(wsize(o, size), p);
+    used = (size_t)(o - buffer);
     records++;
   }
   return p;
@@ -521,10 +639,10 @@ static void *hook_calloc(void *ctx, size_t nelem, size_t elsize) {
   if (logging) {
     stack_sync();
     room(MAX_RECORD);
-    put8(OP_CALLOC | d->tag_domain);
-    put_size(nelem);
-    put_size(elsize);
-    put_ptr(p);
+    unsigned char *o = buffer + used;
+    *o++ = (unsigned char)(OP_CALLOC | d->tag_domain);
+    o = wptr(wsize(wsize(o, nelem), elsize), p);
+    used = (size_t)(o - buffer);
     records++;
   }
   return p;
@@ -537,10 +655,10 @@ static void *hook_realloc(void *ctx, void *old, size_t size) {
   if (logging) {
     stack_sync();
     room(MAX_RECORD);
-    put8(OP_REALLOC | d->tag_domain);
-    put_ptr(old);
-    put_size(size);
-    put_ptr(p);
+    unsigned char *o = buffer + used;
+    *o++ = (unsigned char)(OP_REALLOC | d->tag_domain);
+    o = wptr(wsize(wptr(o, old), size), p);
+    used = (size_t)(o - buffer);
     records++;
   }
   return p;
@@ -552,8 +670,10 @@ static void hook_free(void *ctx, void *ptr) {
   if (logging) {
     stack_sync();
     room(MAX_RECORD);
-    put8(OP_FREE | d->tag_domain);
-    put_ptr(ptr);
+    unsigned char *o = buffer + used;
+    *o++ = (unsigned char)(OP_FREE | d->tag_domain);
+    o = wptr(o, ptr);
+    used = (size_t)(o - buffer);
     records++;
   }
 }
@@ -665,7 +785,7 @@ PYMEM_EXPORT int pymem_capture_mark(const char *label) {
   uint32_t id = ++marks;
   write_mark_record(id, len);
   uint64_t events = records;
-  flush_buffer();
+  flush_and_wait();
   if (stats_fd >= 0) dump_stats(id, events, 1);
   return (int)id;
 }
@@ -790,7 +910,25 @@ static void drop_from_preload(void) {
   else setenv("LD_PRELOAD", kept, 1);
 }
 
+static void before_fork(void) {
+  pthread_mutex_lock(&ring_lock);
+}
+
+static void after_fork_in_parent(void) {
+  pthread_mutex_unlock(&ring_lock);
+}
+
 static void after_fork_in_child(void) {
+  /* The writer thread is not in the child; what it had belongs to the parent. */
+  pthread_mutex_init(&ring_lock, NULL);
+  pthread_cond_init(&ring_ready, NULL);
+  pthread_cond_init(&ring_done, NULL);
+  writer_running = 0;
+  writer_error = 0;
+  submitted = written = 0;
+  ring_cur = 0;
+  buffer = ring[0];
+  used = 0;
   if (!logging) return;
   used = 0; /* what is buffered belongs to the parent, which writes it */
   if (out_fd >= 0) close(out_fd);
@@ -867,7 +1005,7 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
   PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &mem_hooks);
   PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &obj_hooks);
   PyObject_SetArenaAllocator(&arena_hooks);
-  pthread_atfork(NULL, NULL, after_fork_in_child);
+  pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
 }
 
 /* Runs after the interpreter finalized (from Py_AtExit, or from the
@@ -889,7 +1027,7 @@ static void finish_capture(void) {
   uint32_t id = ++marks;
   write_mark_record(id, len);
   uint64_t events = records;
-  flush_buffer();
+  flush_and_wait();
 #if PY_VERSION_HEX < 0x030C0000
   if (stats_fd >= 0) dump_stats(id, events, 0);
 #else
@@ -905,7 +1043,7 @@ static void finish_capture(void) {
   room(1 + 8);
   put8(OP_END | DOMAIN_NONE << 4);
   put64(records);
-  flush_buffer();
+  flush_and_wait();
   logging = 0;
   if (out_fd >= 0) close(out_fd);
   if (stats_fd >= 0) close(stats_fd);

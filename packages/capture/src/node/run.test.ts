@@ -102,6 +102,15 @@ describe('capture() of a real python3', () => {
     expect(killed.records).toBeGreaterThan(0);
   });
 
+  it('a mark waits for the writer thread: a process killed after a mark keeps every record up to it', async () => {
+    const code = 'import os, signal, pymem_capture\nx = [str(i) for i in range(300000)]\npymem_capture.mark("before kill")\ny = [str(i) for i in range(1000)]\nos.kill(os.getpid(), signal.SIGKILL)';
+    const r = await capture({ argv: ['python3', '-c', code], output: join(dir, 'marked-kill.bin'), env, stdio: 'ignore' });
+    expect(r).toMatchObject({ exitCode: 137, signal: 'SIGKILL', ended: false });
+    expect(r.marks.map((m) => m.label)).toEqual(['before kill']);
+    expect(r.records).toBe(r.marks[0]!.events); // the records after the mark were still in the buffer
+    expect(r.records).toBeGreaterThan(300000); // several full buffers went through the writer thread before the mark
+  });
+
   it('ends the capture in Py_FinalizeEx, so a KeyboardInterrupt exit (CPython re-raises SIGINT after finalizing) keeps its end record', async () => {
     const r = await capture({ argv: ['python3', '-c', 'import os, signal; os.kill(os.getpid(), signal.SIGINT)'], output: join(dir, 'sigint.bin'), stats: join(dir, 'sigint.stats.txt'), env, stdio: 'ignore' });
     expect(r).toMatchObject({ exitCode: 130, signal: 'SIGINT', ended: true });
