@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE } from '../test/sample-records.js';
 import { DOMAIN_MEM, DOMAIN_OBJ, OP_FRAME, OP_FREE, OP_MALLOC, OP_MARK, OP_STACK, OP_STACK_SWITCH, OP_STRING, RAW_FLAG_STACKS } from './api.js';
@@ -127,5 +128,40 @@ describe('stack records (header flag bit 2)', () => {
       const e = errorOf(() => decodeRawCapture(encodeRawCapture(records, STACKS), () => undefined));
       expect([e.code, e.offset, e.message]).toEqual(['E_STACK', offset, message]);
     }
+  });
+});
+
+describe('fuzz: mutated captures with stacks', () => {
+  type Outcome = readonly [ok: true, rows: string, ended: boolean] | readonly [ok: false, code: string, offset: number];
+  const base = encodeRawCapture(RECORDS, STACKS);
+
+  function outcome(decode: (add: (r: { index: number; op: number; stack: number }) => void) => { ended: boolean }): Outcome {
+    const rows: number[] = [];
+    try {
+      const { ended } = decode((r) => rows.push(r.index, r.op, r.stack));
+      return [true, rows.join(','), ended];
+    } catch (e) {
+      if (e instanceof TraceFormatError) return [false, e.code, e.offset];
+      throw e;
+    }
+  }
+
+  it('decode or fail with a TraceFormatError at an in-range offset, identically whole and streamed', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }), fc.integer({ min: 1, max: 40 }), (patches, cut, chunk) => {
+        let bytes = base.slice();
+        for (const p of patches) bytes[40 + (p.at % (bytes.length - 40))] = p.value;
+        if (cut !== undefined) bytes = bytes.subarray(0, 40 + (cut % (bytes.length - 39)));
+        const whole = outcome((add) => decodeRawCapture(bytes, add));
+        const streamed = outcome((add) => {
+          const d = new RawRecordDecoder();
+          for (let at = 0; at < bytes.length; at += chunk) d.push(bytes.subarray(at, at + chunk), add);
+          return d.finish();
+        });
+        expect(streamed).toEqual(whole);
+        if (!whole[0]) expect([whole[2] >= 0, whole[2] <= bytes.length]).toEqual([true, true]);
+      }),
+      { numRuns: Number(process.env['FUZZ_RUNS'] ?? 2000) },
+    );
   });
 });
