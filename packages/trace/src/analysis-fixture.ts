@@ -61,6 +61,30 @@ export async function writeFixture(events: readonly TraceEventInit[], opts: { st
   return { bytes: sink.bytes(), events: out };
 }
 
+/**
+ * The hand-computed trace of the tests and the README (stacks A = main→f
+ * (2), B = main→g (3)), one event per line with its sequence number.
+ *
+ * @internal
+ */
+export const HAND_EVENTS: TraceEventInit[] = [
+  { kind: K.KIND_ARENA_ALLOC, arena: 0, value: 0x10000, count: 64 }, // 0
+  { kind: K.KIND_POOL_INIT, arena: 0, pool: 0, cls: 1 }, // 1
+  { kind: K.KIND_MALLOC, id: 0, size: 24, arena: 0, pool: 0, block: 0, stack: 2 }, // 2  live 24
+  { kind: K.KIND_MALLOC, id: 1, size: 32, arena: 0, pool: 0, block: 1, stack: 2 }, // 3  live 56
+  { kind: K.KIND_POOL_INIT, arena: 0, pool: 1, cls: 3 }, // 4
+  { kind: K.KIND_MALLOC, id: 2, size: 64, arena: 0, pool: 1, block: 0, stack: 3 }, // 5  live 120
+  { kind: K.KIND_FREE, id: 0, size: 24 }, // 6  live 96, temporary (4 events)
+  { kind: K.KIND_MALLOC_LARGE, id: 3, size: 1000, stack: 3 }, // 7  live 1096: the peak
+  { kind: K.KIND_MARK, value: 1, label: 1 }, // 8  'phase'
+  { kind: K.KIND_FREE_LARGE, id: 3, size: 1000 }, // 9  live 96, temporary (2 events)
+  { kind: K.KIND_MALLOC, id: 4, size: 20, arena: 0, pool: 0, block: 2, stack: 0 }, // 10 live 116
+  { kind: K.KIND_GC_START, count: 0 }, // 11
+  { kind: K.KIND_GC_STOP, count: 0, value: 3, extra: 0 }, // 12
+  { kind: K.KIND_REALLOC, oldId: 2, oldSize: 64, id: 5, size: 80, arena: 0, pool: 2, block: 0, stack: 3 }, // 13 live 132
+  { kind: K.KIND_POOL_EMPTY, arena: 0, pool: 1, cls: 3 }, // 14
+];
+
 /** A tiny PRNG (mulberry32), for reproducible fixtures. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;

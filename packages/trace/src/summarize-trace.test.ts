@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FixtureEvent } from './analysis-fixture.js';
-import { randomWorkload, writeFixture } from './analysis-fixture.js';
+import { HAND_EVENTS, randomWorkload, writeFixture } from './analysis-fixture.js';
 import { diffTraces } from './diff-traces.js';
 import { openTrace } from './open-trace.js';
 import { summarizeTrace } from './summarize-trace.js';
 import * as K from './trace-record-kinds.js';
 import type { TraceSummary } from './trace-summary-types.js';
 
-/** The hand-computed trace of the README: stacks A = main→f (2), B = main→g (3). */
-export const HAND: Parameters<typeof writeFixture>[0] = [
-  { kind: K.KIND_ARENA_ALLOC, arena: 0, value: 0x10000, count: 64 }, // 0
-  { kind: K.KIND_POOL_INIT, arena: 0, pool: 0, cls: 1 }, // 1
-  { kind: K.KIND_MALLOC, id: 0, size: 24, arena: 0, pool: 0, block: 0, stack: 2 }, // 2  live 24
-  { kind: K.KIND_MALLOC, id: 1, size: 32, arena: 0, pool: 0, block: 1, stack: 2 }, // 3  live 56
-  { kind: K.KIND_POOL_INIT, arena: 0, pool: 1, cls: 3 }, // 4
-  { kind: K.KIND_MALLOC, id: 2, size: 64, arena: 0, pool: 1, block: 0, stack: 3 }, // 5  live 120
-  { kind: K.KIND_FREE, id: 0, size: 24 }, // 6  live 96, temporary (4 events)
-  { kind: K.KIND_MALLOC_LARGE, id: 3, size: 1000, stack: 3 }, // 7  live 1096: the peak
-  { kind: K.KIND_MARK, value: 1, label: 1 }, // 8  'phase'
-  { kind: K.KIND_FREE_LARGE, id: 3, size: 1000 }, // 9  live 96, temporary (2 events)
-  { kind: K.KIND_MALLOC, id: 4, size: 20, arena: 0, pool: 0, block: 2, stack: 0 }, // 10 live 116
-  { kind: K.KIND_GC_START, count: 0 }, // 11
-  { kind: K.KIND_GC_STOP, count: 0, value: 3, extra: 0 }, // 12
-  { kind: K.KIND_REALLOC, oldId: 2, oldSize: 64, id: 5, size: 80, arena: 0, pool: 2, block: 0, stack: 3 }, // 13 live 132
-  { kind: K.KIND_POOL_EMPTY, arena: 0, pool: 1, cls: 3 }, // 14
-];
 
 const zeros = (n = 33): number[] => new Array<number>(n).fill(0);
 const withAt = (xs: number[], pairs: [number, number][]): number[] => {
@@ -109,7 +91,7 @@ const pick = (s: TraceSummary) => ({
 
 describe('summarizeTrace', () => {
   it('gives the hand-computed numbers of a small trace', async () => {
-    const { bytes } = await writeFixture(HAND, { chunkSize: 64 });
+    const { bytes } = await writeFixture(HAND_EVENTS, { chunkSize: 64 });
     const s = await summarizeTrace(bytes, { temporaryWindow: 5, sampleEvery: 4 });
     expect(s.events).toBe(15);
     expect(s.complete).toBe(true);
@@ -199,8 +181,8 @@ describe('summarizeTrace', () => {
 
 describe('diffTraces', () => {
   it('a trace against itself is empty; against another it names the changes', async () => {
-    const a = await summarizeTrace((await writeFixture(HAND)).bytes, { temporaryWindow: 5 });
-    const same = diffTraces(a, await summarizeTrace((await writeFixture(HAND, { chunkSize: 4096 })).bytes, { temporaryWindow: 5 }));
+    const a = await summarizeTrace((await writeFixture(HAND_EVENTS)).bytes, { temporaryWindow: 5 });
+    const same = diffTraces(a, await summarizeTrace((await writeFixture(HAND_EVENTS, { chunkSize: 4096 })).bytes, { temporaryWindow: 5 }));
     expect(same).toEqual({
       peak: { a: 1096, b: 1096, delta: 0 },
       endBytes: { a: 132, b: 132, delta: 0 },
@@ -213,7 +195,7 @@ describe('diffTraces', () => {
       empty: true,
     });
     // b: one more 48-byte block from main→g that stays live.
-    const more = [...HAND, { kind: K.KIND_MALLOC, id: 6, size: 48, arena: 0, pool: 3, block: 0, stack: 3 }];
+    const more = [...HAND_EVENTS, { kind: K.KIND_MALLOC, id: 6, size: 48, arena: 0, pool: 3, block: 0, stack: 3 }];
     const b = await summarizeTrace((await writeFixture(more)).bytes, { temporaryWindow: 5 });
     const d = diffTraces(a, b);
     expect(d.empty).toBe(false);
