@@ -75,7 +75,7 @@ export function freeKeys(sp: SpaceState, k: number): void {
   releaseKeysBlock(sp, k);
 }
 
-/** Internal. */
+/** Frees a keys object block, or keeps it in the keys free list (log2 size 3, str keys). */
 export function releaseKeysBlock(sp: SpaceState, k: number): void {
   const kind = keysKind(sp.mem, k);
   if (keysLog2(sp.mem, k) === DICT_LOG_MINSIZE && kind === DICT_KEYS_UNICODE && sp.keysFreeCount < DICT_FREELIST_MAX) {
@@ -85,7 +85,7 @@ export function releaseKeysBlock(sp: SpaceState, k: number): void {
   sp.free(k, keysSize(sp.mem, k));
 }
 
-/** Internal. */
+/** `dictkeys_decref`: at 0 the entries are released and the block freed (`free_keys_object`); the static empty keys are never freed. */
 export function keysDecref(sp: SpaceState, k: number): void {
   if (k === sp.emptyKeys) return;
   const rc = sp.r(k + DK_REFCNT) - 1;
@@ -93,7 +93,7 @@ export function keysDecref(sp: SpaceState, k: number): void {
   if (rc === 0) freeKeys(sp, k);
 }
 
-/** Internal. */
+/** Writes entry `ix` of a keys object: (key, value) for str-key tables, (hash, key, value) otherwise. */
 export function writeEntry(sp: SpaceState, k: number, ix: number, key: number, value: number, hLo: number, hHi: number): void {
   const e = entryAddr(sp.mem, k, ix);
   if (keysKind(sp.mem, k) === DICT_KEYS_GENERAL) {
@@ -164,7 +164,7 @@ export function dictResize(sp: SpaceState, d: number, log2: number, unicode: boo
   }
 }
 
-/** Internal. */
+/** Removes slot `ix` from a values array's insertion-order prefix. */
 export function deleteFromInsertionOrder(sp: SpaceState, values: number, ix: number): void {
   const u8 = sp.mem.u8;
   const sizePtr = values - 2;
@@ -175,7 +175,7 @@ export function deleteFromInsertionOrder(sp: SpaceState, values: number, ix: num
   u8[sizePtr] = size - 1;
 }
 
-/** Internal. */
+/** Appends slot `ix` to a values array's insertion-order prefix. */
 export function addToInsertionOrder(sp: SpaceState, values: number, ix: number): void {
   const u8 = sp.mem.u8;
   const size = u8[values - 2]! + 1;

@@ -29,7 +29,7 @@ export function dict(sp: SpaceState): number {
   return a;
 }
 
-/** Internal. */
+/** `MAINTAIN_TRACKING`: an untracked dict is tracked once a key or value may be tracked. */
 export function maintainTracking(sp: SpaceState, d: number, key: number, value: number): void {
   if (sp.r(d + GC_NEXT) === 0 && (sp.mayBeTracked(key) || sp.mayBeTracked(value))) sp.track(d);
 }
@@ -217,7 +217,7 @@ export function dictItems(sp: SpaceState, d: number): [number, number][] {
   return out;
 }
 
-/** Internal. */
+/** `dict_dealloc`: untrack, trashcan, release the values or the keys, then the dict free list or PyObject_GC_Del. */
 export function dictDealloc(sp: SpaceState, a: number): void {
   if (sp.r(a + GC_NEXT) !== 0) sp.untrack(a);
   if (trashBegin(sp, a)) return;

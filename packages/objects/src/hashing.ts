@@ -92,13 +92,13 @@ export function pointerHash(sp: SpaceState, a: number): void {
   sp.hHi = ((a & 15) << 28) >>> 0;
 }
 
-/** Internal. */
+/** Sets the scratch hash to a safe integer. */
 export function setHashNumber(sp: SpaceState, v: number): void {
   sp.hLo = v >>> 0;
   sp.hHi = Math.floor(v / TWO32) >>> 0;
 }
 
-/** Internal. */
+/** Sets the scratch hash to a 64-bit BigInt. */
 export function setHashBig(sp: SpaceState, v: bigint): void {
   const u = BigInt.asUintN(64, v);
   sp.hLo = Number(u & 0xffffffffn);
@@ -144,7 +144,7 @@ export function eq(sp: SpaceState, a: number, b: number): boolean {
   return false;
 }
 
-/** Internal. */
+/** Byte-wise equality of `n` bytes at `p` and `q`. */
 export function bytesEqual(sp: SpaceState, p: number, q: number, n: number): boolean {
   const u8 = sp.mem.u8;
   for (let i = 0; i < n; i++) if (u8[p + i] !== u8[q + i]) return false;

@@ -112,7 +112,7 @@ export function listSetItem(sp: SpaceState, l: number, i: number, x: number): vo
   decref(sp, old);
 }
 
-/** Internal. */
+/** A list index normalised like Python (negative from the end); `E_INDEX` when out of range. */
 export function listIndex(sp: SpaceState, l: number, i: number, n: number, what: string): number {
   if (!Number.isInteger(i) || i < -n || i >= n) throw new ObjectModelError('E_INDEX', `${what}: index ${i} out of range for a list of ${n} at 0x${l.toString(16)}`, l, 'list');
   return i < 0 ? i + n : i;
@@ -208,7 +208,7 @@ export function listAllocated(sp: SpaceState, l: number): number {
   return sp.r(l + LIST_ALLOCATED);
 }
 
-/** Internal. */
+/** `list_dealloc`: untrack, trashcan, items last to first, the items array, then the list free list or PyObject_GC_Del. */
 export function listDealloc(sp: SpaceState, a: number): void {
   if (sp.r(a + GC_NEXT) !== 0) sp.untrack(a);
   if (trashBegin(sp, a)) return;

@@ -21,7 +21,7 @@ export function frozenset(sp: SpaceState, items: readonly number[] = []): number
   return makeSet(sp, T_FROZENSET, items);
 }
 
-/** Internal. */
+/** `make_new_set`: a tracked set or frozenset with its small table, then the items added one by one. */
 export function makeSet(sp: SpaceState, t: number, items: readonly number[]): number {
   for (const x of items) sp.check(x, 'set item');
   const a = sp.gcNew(SET_BLOCK - GC_HEAD, GC_HEAD);
@@ -42,7 +42,7 @@ export function setAdd(sp: SpaceState, s: number, x: number): void {
   setAddEntry(sp, s, x);
 }
 
-/** Internal. */
+/** `set_add_entry`: insert unless an equal key is present (reusing the last dummy seen), resize at 60 % fill. */
 export function setAddEntry(sp: SpaceState, s: number, key: number): void {
   hashInto(sp, key);
   const hLo = sp.hLo;
@@ -150,7 +150,7 @@ export function setTableResize(sp: SpaceState, s: number, minused: number): void
   if (oldTable !== small) sp.free(oldTable, 16 * (oldMask + 1));
 }
 
-/** Internal. */
+/** Writes a (key, hash) entry into an empty slot. */
 export function insertClean(sp: SpaceState, e: number, key: number, hLo: number, hHi: number): void {
   sp.w(e, key);
   sp.mem.u32[(e + 8) >>> 2] = hLo;
@@ -216,7 +216,7 @@ export function setElements(sp: SpaceState, s: number): number[] {
   return out;
 }
 
-/** Internal. */
+/** `set_dealloc`: untrack, trashcan, clear weakrefs, release the elements in table order, free a malloc'ed table, then the block. */
 export function setDealloc(sp: SpaceState, a: number): void {
   const t = sp.r(a + OB_TYPE);
   if (sp.r(a + GC_NEXT) !== 0) sp.untrack(a);

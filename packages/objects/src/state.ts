@@ -197,12 +197,14 @@ export class SpaceState {
     return rds(this.mem, a);
   }
 
+  /** Makes a static object: refcount 1, its type, live. */
   initStatic(a: number, type: number): void {
     this.w(a, 1);
     this.w(a + OB_TYPE, type);
     this.setLive(a);
   }
 
+  /** `PyObject_Malloc`, telling the request recorder it is a malloc; `E_OOM` on failure. */
   malloc(size: number): number {
     this.pending.op = OP_MALLOC;
     const p = this.heap.malloc(size);
@@ -211,6 +213,7 @@ export class SpaceState {
     return p;
   }
 
+  /** `PyMem_Calloc`, recorded as a calloc. */
   calloc(n: number, el: number): number {
     this.pending.op = OP_CALLOC;
     const p = this.heap.calloc(n, el);
@@ -219,6 +222,7 @@ export class SpaceState {
     return p;
   }
 
+  /** `PyMem_Realloc`, recorded with the old size (`realloc(NULL, n)` when `p` is 0). */
   realloc(p: number, oldSize: number, size: number): number {
     this.pending.op = OP_REALLOC;
     this.pending.size = p === 0 ? -1 : oldSize;
@@ -228,6 +232,7 @@ export class SpaceState {
     return q;
   }
 
+  /** `PyObject_Free` of a block whose request size was `size` (for the recorder). */
   free(p: number, size: number): void {
     this.pending.op = OP_FREE;
     this.pending.size = size;
@@ -235,6 +240,7 @@ export class SpaceState {
     this.pending.op = OP_NONE;
   }
 
+  /** Marks `a` live in the liveness bitmap (grown as memory grows). */
   setLive(a: number): void {
     const i = a >>> 7;
     if (i >= this.live.length) {
@@ -245,6 +251,7 @@ export class SpaceState {
     this.live[i]! |= 1 << ((a >>> 4) & 7);
   }
 
+  /** Marks `a` dead. */
   clearLive(a: number): void {
     this.live[a >>> 7]! &= ~(1 << ((a >>> 4) & 7));
   }
@@ -256,10 +263,12 @@ export class SpaceState {
     return i < this.live.length && (this.live[i]! & (1 << ((address >>> 4) & 7))) !== 0;
   }
 
+  /** `E_DEAD` unless `a` is a live object. */
   check(a: number, what: string): void {
     if (!this.isAlive(a)) throw this.deadError(a, what, 'E_DEAD');
   }
 
+  /** The error for a use of a dead object, naming the type its memory last held when readable. */
   deadError(a: number, what: string, code: 'E_DEAD' | 'E_REFCOUNT'): ObjectModelError {
     let last: string | undefined;
     if (Number.isInteger(a) && a > 0 && a + 16 <= this.mem.byteLength) {
@@ -274,11 +283,13 @@ export class SpaceState {
     return new ObjectModelError(code, msg, a, last);
   }
 
+  /** `E_TYPE` naming the expected and the actual type. */
   typeError(a: number, what: string, expected: string): ObjectModelError {
     const t = typeName(this, a);
     return new ObjectModelError('E_TYPE', `${what}: expected ${expected}, got ${t} at 0x${a.toString(16)}`, a, t);
   }
 
+  /** An object comes to life: refcount 1, type, live; the observer is told. */
   born(a: number, type: number, recycled: boolean): void {
     this.w(a, 1);
     this.w(a + OB_TYPE, type);
@@ -286,6 +297,7 @@ export class SpaceState {
     if (this.observer?.objectCreate !== undefined) this.observer.objectCreate(a, type, sizeof(this, a), recycled);
   }
 
+  /** An object's deallocator finished: no longer live; the observer is told. */
   died(a: number, type: number, recycled: boolean): void {
     this.clearLive(a);
     if (this.observer?.objectDealloc !== undefined) this.observer.objectDealloc(a, type, recycled);

@@ -44,7 +44,7 @@ export function tupleOfLength(sp: SpaceState, n: number): number {
   return a;
 }
 
-/** Internal. */
+/** `tupledealloc`: untrack, trashcan, items last to first, then the free list of its length or PyObject_GC_Del. */
 export function tupleDealloc(sp: SpaceState, a: number): void {
   if (sp.r(a + GC_NEXT) !== 0) sp.untrack(a);
   if (trashBegin(sp, a)) return;
