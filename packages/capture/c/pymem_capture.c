@@ -237,10 +237,11 @@ static void wait_for_writer(void) {
 
 static int open_outputs(void);
 
-/* Hands the current buffer to the writer thread (written synchronously if
-   the thread cannot be started) and moves to the next one, waiting only if
-   the writer has all RING buffers. */
-static void flush_buffer(void) {
+/* Hands the current buffer to the writer thread (started at the first full
+   buffer; written here if it cannot be started, or when `may_start` is 0 and
+   it is not running) and moves to the next one, waiting only if the writer
+   has all RING buffers. */
+static void hand_over(int may_start) {
   if (used == 0) return;
   int saved_errno = errno;
   if (out_fd < 0 && (!logging || open_outputs() != 0)) {
@@ -248,7 +249,7 @@ static void flush_buffer(void) {
     errno = saved_errno;
     return;
   }
-  if (!writer_running && start_writer() != 0) {
+  if (!writer_running && (!may_start || start_writer() != 0)) {
     int err = write_all(out_fd, buffer, used);
     used = 0;
     if (err != 0) write_failed(err);
@@ -269,12 +270,17 @@ static void flush_buffer(void) {
   errno = saved_errno;
 }
 
+static void flush_buffer(void) {
+  hand_over(1);
+}
+
 /* Hands the current buffer over and waits until everything is written: at
    marks (a capture cut short later still has every record up to its last
-   mark) and at the end. */
+   mark) and at the end. A program that never filled a buffer never gets a
+   writer thread. */
 static void flush_and_wait(void) {
   int saved_errno = errno;
-  flush_buffer();
+  hand_over(0);
   int err = drain_writer();
   if (err != 0 && logging) write_failed(err);
   errno = saved_errno;
