@@ -1,7 +1,7 @@
 /**
  * Per allocation site (stack × size class) totals in growable typed arrays:
- * a row per distinct site, found through one `Map` from a numeric key, so
- * updating an existing site allocates nothing.
+ * a row per distinct site, found through a dense index (small keys) or a
+ * `Map` from a numeric key, so updating an existing site allocates nothing.
  *
  * @internal
  */
@@ -10,6 +10,8 @@ export class AllocationSiteTable {
   length = 0;
   readonly #buckets: number;
   readonly #rows = new Map<number, number>();
+  // Keys below 2^22 are looked up in this array (row + 1, 0 = none), grown on demand.
+  #dense = new Int32Array(0);
   /** Stack id per row. */
   stack = new Float64Array(64);
   /** Class per row (`buckets − 1` = large). */
@@ -40,11 +42,25 @@ export class AllocationSiteTable {
    */
   row(stack: number, cls: number): number {
     const key = stack * this.#buckets + cls;
-    const known = this.#rows.get(key);
-    if (known !== undefined) return known;
+    const dense = key < 1 << 22;
+    if (dense) {
+      if (key < this.#dense.length && this.#dense[key] !== 0) return this.#dense[key]! - 1;
+    } else {
+      const known = this.#rows.get(key);
+      if (known !== undefined) return known;
+    }
     if (this.length === this.stack.length) this.#grow();
     const r = this.length++;
-    this.#rows.set(key, r);
+    if (dense) {
+      if (key >= this.#dense.length) {
+        let cap = Math.max(256, this.#dense.length);
+        while (cap <= key) cap *= 2;
+        const next = new Int32Array(cap);
+        next.set(this.#dense);
+        this.#dense = next;
+      }
+      this.#dense[key] = r + 1;
+    } else this.#rows.set(key, r);
     this.stack[r] = stack;
     this.cls[r] = cls;
     return r;
