@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FixtureEvent } from './analysis-fixture.js';
 import { HAND_EVENTS, randomWorkload, writeFixture } from './analysis-fixture.js';
@@ -160,6 +161,19 @@ describe('summarizeTrace', () => {
       // The same from an opened file and from a stream of small pieces.
       expect(pick(await summarizeTrace(file, { temporaryWindow: window }))).toEqual(pick(s));
     }
+  });
+
+  it('equals the reference fold for any small workload, window and chunking (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(64, 200, 1000), async (seed, n, window, chunkSize) => {
+        const { bytes, events } = await writeFixture(randomWorkload(n, seed), { chunkSize });
+        const s = await summarizeTrace(bytes, { temporaryWindow: window, sampleEvery: 1 + (seed % 50) });
+        expect(pick(s)).toEqual(reference(events, window));
+        const last = s.samples.at(-1);
+        if (n > 0) expect(last).toMatchObject({ seq: n - 1, liveBytes: s.end.liveBytes, arenas: s.end.arenas, pools: s.end.pools });
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('keeps the series under maxSamples by thinning, ending with the end state', async () => {
