@@ -3,10 +3,13 @@ import { registerCapture } from './commands/capture.js';
 import { registerConvert } from './commands/convert.js';
 import type { Registrar } from './commands/command.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDiff } from './commands/diff.js';
+import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerRecover } from './commands/recover.js';
 import { registerReplay } from './commands/replay.js';
 import { registerStats } from './commands/stats.js';
+import { registerSummary } from './commands/summary.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
 import { CliError, EXIT_USAGE } from './errors.js';
@@ -17,7 +20,7 @@ import { processOutput } from './output.js';
 export const VERSION = '0.0.0';
 
 /** Every command, in the order `pymem --help` lists them. */
-const COMMANDS: readonly Registrar[] = [registerVerify, registerDemo, registerCapture, registerReplay, registerStats, registerImport, registerConvert, registerValidate, registerRecover];
+const COMMANDS: readonly Registrar[] = [registerVerify, registerDemo, registerCapture, registerReplay, registerStats, registerImport, registerConvert, registerValidate, registerRecover, registerSummary, registerDiff, registerExport];
 
 function program(o: Output, setCode: (c: number) => void): Command {
   const p = new Command('pymem')
