@@ -1,0 +1,14 @@
+export type { ArenaState, BlockStatus, ClassRow, HeapState, PoolDetail, PoolState, PoolStatus, VizGeometry } from './state.js';
+export type { PymallocLike } from './from-heap.js';
+export { heapStateFromPymalloc, poolDetailFromPymalloc } from './from-heap.js';
+export type { ArenaMapCell, ArenaMapModel, ArenaMapOptions, ArenaMapRow } from './arena-map.js';
+export { arenaMapModel, renderArenaMapSvg } from './arena-map.js';
+export type { PoolBlockCell, PoolModel, PoolModelOptions } from './pool.js';
+export { poolModel, renderPoolSvg } from './pool.js';
+export type { ClassTableModel, ClassTableRow } from './class-table.js';
+export { classTableModel, renderClassTableHtml } from './class-table.js';
+export type { Timeline, TimelineChartKind, TimelineChartModel, TimelineRecorder, TimelineSeries } from './timeline.js';
+export { createTimelineRecorder, mountTimelineChart, timelineChartModel } from './timeline.js';
+export type { PoolSelectHandler } from './dom.js';
+export { mountArenaMap, mountClassTable, mountPool } from './dom.js';
+export { BLOCK_FILL, classHue, poolFill } from './color.js';
