@@ -420,6 +420,8 @@ class Importer {
   private event(kind: number): TraceEventData {
     const e = this.e;
     e.kind = kind;
+    // Clock `event`: the time of an event is its sequence number.
+    e.time = this.writer.seq;
     e.id = 0;
     e.oldId = 0;
     e.size = 0;

@@ -183,6 +183,7 @@ describe('pymem import details', () => {
     await importCapture(readRawCapture(raw), sink, { checkpointEvery: 1, chunkSize: 64 });
     const rows: Record<string, number>[] = [];
     for await (const b of readTrace(sink.bytes())) for (let i = 0; i < b.length; i++) rows.push(b.at(i) as unknown as Record<string, number>);
+    expect(rows.map((e) => e['time'])).toEqual(rows.map((_, i) => i));
     const reallocs = rows.filter((e) => e['kind'] === KIND_REALLOC);
     expect(reallocs[0]).toMatchObject({ oldId: 0, id: 0, oldSize: 80, size: 70, pool: 0, block: 0 });
     expect(reallocs[1]).toMatchObject({ oldId: 0, id: 1, oldSize: 70, size: 200, cls: 12, pool: 1, block: 0 });
