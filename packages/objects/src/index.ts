@@ -31,3 +31,15 @@ export {
   listCapacity,
   tupleBlockSize,
 } from './layout.js';
+export type { ConstValue, Expr, Stmt } from './snippet/ast.js';
+export type { SnippetErrorKind } from './snippet/errors.js';
+export { SnippetError } from './snippet/errors.js';
+export { floatRepr } from './snippet/float-repr.js';
+export { Interpreter } from './snippet/interpreter.js';
+export { parseExpression, parseSnippet } from './snippet/parser.js';
+export { bytesRepr, reprOf, strOf, strRepr } from './snippet/repr.js';
+export type { RunSnippetOpts, SnippetResult } from './snippet/run.js';
+export { runSnippet, sizeofExpression } from './snippet/run.js';
+export type { Token, TokenKind } from './snippet/tokenizer.js';
+export { tokenize } from './snippet/tokenizer.js';
+export type { BuiltinValue, ClassValue, FuncValue, KeysValue, MethodCallValue, ModuleValue, NonHeap, RangeValue, Value } from './snippet/values.js';
