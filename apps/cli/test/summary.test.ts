@@ -35,7 +35,7 @@ describe('pymem summary', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^trace {5}.*churn\.pymem: [\d,]+ events\n/);
     expect(r.out).toContain('at most 18 arenas');
-    expect(r.out).toContain('\nclass     allocated bytes   live at peak   live at end   temporaries\n');
+    expect(r.out).toContain('\nclass     allocated bytes  bytes at peak   bytes at end  temp. blocks\n');
     expect(r.out).toContain('marks and gc');
   });
 

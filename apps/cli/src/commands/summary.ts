@@ -28,7 +28,7 @@ export function printSummary(o: Output, path: string, s: TraceSummary, top: numb
   const last = s.samples.at(-1);
   if (last !== undefined) o.out(`fill      ${pct(last.fragmentation)} of the arena bytes hold live pymalloc blocks at the end\n`);
   o.out(`temporary ${n(s.temporaries.totalBlocks)} blocks (${n(s.temporaries.totalBytes)} bytes) freed within ${n(s.temporaries.window)} events of their allocation\n`);
-  o.out('\nclass     allocated bytes   live at peak   live at end   temporaries\n');
+  o.out('\nclass     allocated bytes  bytes at peak   bytes at end  temp. blocks\n');
   for (let c = 0; c <= s.classes; c++) {
     if (s.allocated.bytes[c] === 0) continue;
     o.out(`${classLabel(s, c).padEnd(8)} ${n(s.allocated.bytes[c]!).padStart(16)} ${n(s.peak.bytes[c]!).padStart(14)} ${n(s.liveAtEnd.bytes[c]!).padStart(13)} ${n(s.temporaries.blocks[c]!).padStart(13)}\n`);
