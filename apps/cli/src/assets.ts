@@ -5,7 +5,7 @@ export function assetPath(name: string): string {
   return fileURLToPath(new URL(`../assets/${name}`, import.meta.url));
 }
 
-/** The bundled demo capture: real CPython 3.11.7 running `python3 -c pass`. */
-export const DEMO_CAPTURE = 'startup.bin.gz';
+/** The bundled demo capture: real CPython 3.11.7 running `python3 -c pass`, recorded with `pymem capture`. */
+export const DEMO_CAPTURE = 'demo.bin.gz';
 /** Its `sys._debugmallocstats()` dumps. */
-export const DEMO_STATS = 'startup.stats.txt';
+export const DEMO_STATS = 'demo.stats.txt';

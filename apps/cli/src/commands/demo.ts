@@ -28,7 +28,7 @@ export async function demoCommand(o: Output, opts: { json?: boolean }): Promise<
     o.out(`${JSON.stringify({ capture: DEMO_CAPTURE, ok: report.mismatches === 0, ...rest, stats: s, arenas, statsText: finalStats }, null, 2)}\n`);
     return report.mismatches === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
   }
-  o.out(style(o.color, 'bold', 'pymem demo: a real CPython 3.11.7 run of `python3 -c pass`, replayed allocation for allocation\n\n'));
+  o.out(style(o.color, 'bold', 'pymem demo: a real CPython 3.11.7 run of `python3 -c pass`, recorded with `pymem capture` and replayed allocation for allocation\n\n'));
   printVerify(o, `assets/${DEMO_CAPTURE}`, reader.header, report);
   o.out(style(o.color, 'bold', '\npymalloc statistics at exit, as sys._debugmallocstats() printed them in the real process:\n\n'));
   o.out(report.finalStats);
