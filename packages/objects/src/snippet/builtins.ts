@@ -297,6 +297,7 @@ export function callMethod(it: Interpreter, f: BuiltinValue, args: readonly Valu
     throw pyError(line, 'AttributeError', `'${vm.typeName(self)}' object has no attribute '${meth}'`);
   };
   if (t === T_LIST) {
+    it.listWrites++;
     switch (meth) {
       case 'append':
         arity(f.name, args, 1, 1, line);

@@ -288,4 +288,17 @@ o.m = o.method
 print(o.m())
 del o
 print(gc.collect())`,
+  live_list_iteration: `l = [1, 2, 3, 4]
+for x in l:
+    if x == 1:
+        l[3] = 40
+    if x == 2:
+        l.pop()
+        l.insert(0, 9)
+    print(x)
+big = list(range(20000))
+t = 0
+for x in big:
+    t += x
+print(t, l)`,
 };

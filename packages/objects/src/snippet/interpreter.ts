@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { ObjectModelError } from '../errors.js';
-import { FIRST_CLASS_ID, T_DICT, T_LIST, T_STR } from '../layout.js';
+import { T_LIST } from '../layout.js';
 import type { ObjectSpace } from '../space.js';
 import type { Expr, Stmt } from './ast.js';
 import { BUILTIN_NAMES, MODULES } from './builtins.js';
@@ -16,7 +16,7 @@ import { binaryValues, evalExpr } from './expressions.js';
 import { iterate } from './iteration.js';
 import { truthy } from './operators.js';
 import { parseSnippet } from './parser.js';
-import { reprOf } from './repr.js';
+import { assignTarget, checkedIndex, deleteTarget } from './targets.js';
 import { reprOfValue, strOfValue, typeNameOf } from './value-text.js';
 import type { ClassValue, FuncValue, NonHeap, Value } from './values.js';
 import { rangeLength } from './values.js';
@@ -49,6 +49,8 @@ export class Interpreter {
   /** Exceptions ignored in `__del__` and weakref callbacks (CPython prints them to stderr). */
   readonly ignored: string[] = [];
   #depth = 0;
+  /** Counts list item stores (`l[i] = x`), so a running `for` re-reads its list. */
+  listWrites = 0;
   /** Line of the statement running (for errors raised in callbacks). */
   line = 0;
 
@@ -138,7 +140,8 @@ export class Interpreter {
     if (old !== undefined) this.release(old);
   }
 
-  #deleteName(id: string, line: number): void {
+  /** `del name`. @throws SnippetError NameError, UnboundLocalError */
+  deleteName(id: string, line: number): void {
     const scope = this.scopes[this.scopes.length - 1];
     if (scope !== undefined) {
       const old = scope.get(id);
@@ -197,7 +200,7 @@ export class Interpreter {
         return undefined;
       }
       case 'del':
-        for (const t of s.targets) this.#del(t);
+        for (const t of s.targets) deleteTarget(this, t);
         return undefined;
       case 'if': {
         const c = this.eval(s.test);
@@ -261,8 +264,15 @@ export class Interpreter {
   forEach(it: Value, line: number, body: (item: number) => Flow): Flow {
     const vm = this.vm;
     if (typeof it === 'number' && vm.typeOf(it) === T_LIST) {
+      // a list iterator reads the list live: items are re-read when the list changed
+      let items = vm.items(it);
+      let writes = this.listWrites;
       for (let i = 0; i < vm.length(it); i++) {
-        const item = vm.items(it)[i]!;
+        if (items.length !== vm.length(it) || writes !== this.listWrites) {
+          items = vm.items(it);
+          writes = this.listWrites;
+        }
+        const item = items[i]!;
         vm.incref(item);
         const f = body(item);
         if (f === 'break') return undefined;
@@ -297,98 +307,12 @@ export class Interpreter {
 
   /** Assigns an owned value to a target (name, attribute, subscript, tuple/list unpacking). */
   assign(t: Expr, v: Value): void {
-    const vm = this.vm;
-    switch (t.k) {
-      case 'name':
-        this.storeName(t.id, v);
-        return;
-      case 'attr': {
-        const obj = this.eval(t.obj);
-        try {
-          if (typeof v !== 'number') throw unsupported(t.line, `storing a ${v.kind} in an attribute`);
-          if (typeof obj !== 'number' || vm.typeOf(obj) < FIRST_CLASS_ID) throw pyError(t.line, 'AttributeError', `'${this.typeName(obj)}' object has no attribute '${t.name}'`);
-          try {
-            vm.setAttr(obj, t.name, v);
-          } catch (e) {
-            if (e instanceof ObjectModelError) throw pyError(t.line, 'AttributeError', `'${vm.typeName(obj)}' object has no attribute '${t.name}'`);
-            throw e;
-          }
-        } finally {
-          this.release(v);
-          this.release(obj);
-        }
-        return;
-      }
-      case 'subscript': {
-        const obj = this.eval(t.obj);
-        const idx = this.eval(t.index);
-        try {
-          if (typeof v !== 'number' || typeof obj !== 'number' || typeof idx !== 'number') throw pyError(t.line, 'TypeError', `'${this.typeName(obj)}' object does not support item assignment`);
-          const ty = vm.typeOf(obj);
-          if (ty === T_LIST) this.guard(t.line, () => vm.listSetItem(obj, this.index(idx, vm.length(obj), t.line, 'list assignment index'), v));
-          else if (ty === T_DICT) this.guard(t.line, () => vm.dictSet(obj, idx, v));
-          else throw pyError(t.line, 'TypeError', `'${vm.typeName(obj)}' object does not support item assignment`);
-        } finally {
-          this.release(v);
-          this.release(obj);
-          this.release(idx);
-        }
-        return;
-      }
-      case 'tuple':
-      case 'list': {
-        const items = iterate(this, v, t.line);
-        this.release(v);
-        if (items.length !== t.elts.length) {
-          for (const x of items) vm.decref(x);
-          throw pyError(t.line, 'ValueError', items.length > t.elts.length ? `too many values to unpack (expected ${t.elts.length})` : `not enough values to unpack (expected ${t.elts.length}, got ${items.length})`);
-        }
-        for (let i = 0; i < items.length; i++) this.assign(t.elts[i]!, items[i]!);
-        return;
-      }
-      default:
-        throw new SnippetError('syntax', t.line, 'cannot assign to expression');
-    }
-  }
-
-  #del(t: Expr): void {
-    const vm = this.vm;
-    if (t.k === 'name') {
-      this.#deleteName(t.id, t.line);
-      return;
-    }
-    if (t.k === 'subscript') {
-      const obj = this.eval(t.obj);
-      const idx = this.eval(t.index);
-      try {
-        if (typeof obj === 'number' && typeof idx === 'number' && vm.typeOf(obj) === T_LIST) {
-          this.guard(t.line, () => vm.listDelItem(obj, this.index(idx, vm.length(obj), t.line, 'list assignment index')));
-        } else if (typeof obj === 'number' && typeof idx === 'number' && vm.typeOf(obj) === T_DICT) {
-          if (!this.guard(t.line, () => vm.dictDel(obj, idx))) throw pyError(t.line, 'KeyError', reprOf(vm, idx));
-        } else {
-          throw pyError(t.line, 'TypeError', `'${this.typeName(obj)}' object doesn't support item deletion`);
-        }
-      } finally {
-        this.release(obj);
-        this.release(idx);
-      }
-      return;
-    }
-    if (t.k === 'tuple' || t.k === 'list') {
-      for (const x of t.elts) this.#del(x);
-      return;
-    }
-    throw unsupported(t.line, t.k === 'attr' ? 'del of an attribute' : 'del of this target');
+    assignTarget(this, t, v);
   }
 
   /** A Python index (int, negative from the end) checked against `n`. */
   index(idx: number, n: number, line: number, what: string): number {
-    const v = this.vm.typeOf(idx) === T_STR ? undefined : this.vm.value(idx);
-    if (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean') throw pyError(line, 'TypeError', `${what.split(' ')[0]!} indices must be integers or slices, not ${this.vm.typeName(idx)}`);
-    let i = Number(v);
-    if (i < 0) i += n;
-    if (i < 0 || i >= n) throw pyError(line, 'IndexError', `${what} out of range`);
-    return i;
+    return checkedIndex(this, idx, n, line, what);
   }
 
   /** Truth of a value (non-heap values are true). */

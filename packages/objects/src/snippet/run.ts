@@ -40,9 +40,9 @@ export interface SnippetResult {
  * compiled first (its code constants are made then), then run; the
  * allocator requests of the run are recorded.
  * @throws {@link SnippetError} for a syntax error, an unsupported construct
- *   (naming it and its line) or a Python exception the snippet raised.
- *   On a runtime error, `error.partial` is not provided: call
- *   {@link Interpreter.run} yourself to keep the output so far.
+ *   (naming it and its line) or a Python exception the snippet raised. To
+ *   keep the output printed before a runtime error, run the snippet with an
+ *   {@link Interpreter} (its `output`), as `pymem run` does.
  */
 export function runSnippet(src: string, opts: RunSnippetOpts = {}): SnippetResult {
   const space = opts.space ?? new ObjectSpace(opts.spaceOpts);
