@@ -301,4 +301,13 @@ t = 0
 for x in big:
     t += x
 print(t, l)`,
+  scopes: `x = 'global'
+def show():
+    print(x)
+def f():
+    x = 'local'
+    show()
+    print([x + str(i) for i in range(2)])
+    return x
+print(f(), x)`,
 };

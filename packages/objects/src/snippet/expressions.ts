@@ -227,6 +227,7 @@ function listComp(it: Interpreter, e: Expr & { k: 'listcomp' }): Value {
   const iterable = it.eval(e.iter);
   const result = vm.list();
   const scope = new Map<string, Value>();
+  it.comprehensionScopes.add(scope);
   it.scopes.push(scope);
   try {
     it.forEach(iterable, e.line, (item) => {

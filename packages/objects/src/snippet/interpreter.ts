@@ -40,6 +40,8 @@ export class Interpreter {
   readonly #globalsJs = new Map<string, NonHeap>();
   /** Local scopes of running functions and comprehensions, innermost last. */
   readonly scopes: Map<string, Value>[] = [];
+  /** Which of {@link scopes} are list comprehensions (they see the enclosing function's names). */
+  readonly comprehensionScopes = new WeakSet<Map<string, Value>>();
   /** Functions of the bound method objects made by `obj.method` (keyed by the method's address). */
   readonly methods = new Map<number, { func: FuncValue; self: number }>();
   /** Snippet classes by type id. */
@@ -103,9 +105,12 @@ export class Interpreter {
 
   /** A new reference to the value of a name. @throws SnippetError NameError */
   loadName(id: string, line: number): Value {
+    // the innermost function's locals (through the comprehensions running in it), then the module
     for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const v = this.scopes[i]!.get(id);
+      const scope = this.scopes[i]!;
+      const v = scope.get(id);
       if (v !== undefined) return this.retain(v);
+      if (!this.comprehensionScopes.has(scope)) break;
     }
     const a = this.vm.dictGet(this.namespace, this.vm.intern(id));
     if (a !== 0) {
@@ -229,9 +234,11 @@ export class Interpreter {
         if (this.scopes.length === 0) throw new SnippetError('syntax', s.line, "'return' outside function");
         return { ret: s.value === null ? this.vm.newNone() : this.eval(s.value) };
       case 'def':
+        if (this.scopes.length > 0) throw unsupported(s.line, 'def inside a function');
         this.storeName(s.name, { kind: 'func', name: s.name, params: s.params, body: s.body, qualname: s.name });
         return undefined;
       case 'class':
+        if (this.scopes.length > 0) throw unsupported(s.line, 'class inside a function');
         this.storeName(s.name, defineClass(this, s));
         return undefined;
       case 'import':

@@ -114,6 +114,7 @@ describe('errors name the construct and the line', () => {
     ['for x in []:\n    pass\nelse:\n    pass\n', "line 3: 'for ... else' is not supported by the snippet runner"],
     ['def f(*a):\n    pass\n', "line 1: '* in parameters' is not supported by the snippet runner"],
     ['x = 1j\n', "line 1: 'complex' is not supported by the snippet runner"],
+    ['def f():\n    def g():\n        pass\nf()\n', "line 2: 'def inside a function' is not supported by the snippet runner"],
     ['print(y)\n', "line 1: NameError: name 'y' is not defined"],
     ['x = [1]\n\nx[5] = 2\n', 'line 3: IndexError: list assignment index out of range'],
     ["d = {}\nd['k']\n", "line 2: KeyError: 'k'"],
