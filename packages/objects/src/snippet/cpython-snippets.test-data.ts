@@ -310,4 +310,65 @@ def f():
     print([x + str(i) for i in range(2)])
     return x
 print(f(), x)`,
+  gc_weakref_cycle: `import gc, weakref
+gc.disable()
+class C:
+    def __init__(self):
+        self.me = self
+def cb(r):
+    print('cb', r() is None)
+o = C()
+r = weakref.ref(o, cb)
+del o
+print('before')
+print(gc.collect())
+print(r())`,
+  resurrect: `import gc
+gc.disable()
+saved = []
+class C:
+    def __del__(self):
+        print('del')
+        saved.append(self)
+c = C()
+del c
+print(len(saved))
+saved.clear()
+print('cleared')`,
+  strings: `s = 'héllo wörld'
+print(s, len(s), s[1], repr(s), 'a' in s, s * 2, str(12345678901234567890), -5 // 3, -5 % 3, 5 % -3, 2 ** 0.5, 10 / 4, 7 // 2.0)
+print([], [[1, 2], [3]], ((),), {1: {2: 3}}, {'x': (1, 'y')}, True + True, 3 * False, 1 == True, '' == 0)`,
+  while_nested: `i = 0
+out = []
+while i < 3:
+    j = 0
+    while j < 3:
+        if j == i:
+            j += 1
+            continue
+        out.append((i, j))
+        j += 1
+    i += 1
+print(out, len(out))`,
+  gc_counts: `import gc
+gc.disable()
+gc.collect()
+print(gc.get_threshold())
+a = [[] for i in range(5)]
+print(len(a), gc.is_tracked(a), gc.collect())`,
+  slots_del: `class P:
+    __slots__ = ('a',)
+    def __del__(self):
+        print('P del', self.a)
+p = P()
+p.a = [1, 2]
+q = p
+p = None
+print('still alive')
+q = 5
+print('done')`,
+  int_big: `a = 2 ** 64
+b = a * a - 1
+print(a, b, b // a, b % a, -b, a > b, a == 18446744073709551616, 10 ** 30 // 7, 1 << 100)
+print(int('  123456789012345678901234567890 '), float(2 ** 60), int(1e18))`,
 };
