@@ -3,15 +3,18 @@ import type { Pymalloc } from '@pymem/arena';
 import {
   arenaMapModel,
   classTableModel,
+  createTimelineRecorder,
   heapStateFromPymalloc,
   mountArenaMap,
   mountClassTable,
   mountPool,
+  mountTimelineChart,
   poolDetailFromPymalloc,
   poolModel,
+  timelineChartModel,
 } from '@pymem/viz';
-import type { HeapState } from '@pymem/viz';
-import { defineComponent, h, onMounted, ref } from 'vue';
+import type { HeapState, TimelineRecorder } from '@pymem/viz';
+import { defineComponent, h, onBeforeUnmount, onMounted, ref } from 'vue';
 
 /** Arena slot and pool position of the pool holding `address`, if any. */
 function poolOf(state: HeapState, address: number): { slot: number; pool: number } | undefined {
@@ -34,11 +37,15 @@ export const HeapWidget = defineComponent({
     const mapEl = ref<HTMLElement>();
     const poolEl = ref<HTMLElement>();
     const tableEl = ref<HTMLElement>();
+    const chartEl = ref<HTMLElement>();
     const status = ref('starting…');
     const size = ref(props.size);
     let heap: Pymalloc | undefined;
     let live: number[] = [];
     let chosen: { slot: number; pool: number } | undefined;
+    let recorder: TimelineRecorder | undefined;
+    let calls = 0;
+    let chart: ReturnType<typeof mountTimelineChart> | undefined;
 
     const draw = (): void => {
       if (heap === undefined || mapEl.value === undefined || poolEl.value === undefined || tableEl.value === undefined) return;
@@ -54,6 +61,12 @@ export const HeapWidget = defineComponent({
         mapEl.value.querySelector(`g.pv-pool[data-slot="${chosen.slot}"][data-pool="${chosen.pool}"]`)?.classList.add('pv-selected');
       }
       mountClassTable(tableEl.value, classTableModel(state));
+      if (recorder !== undefined && chartEl.value !== undefined) {
+        recorder.pushState(calls, state);
+        chart?.destroy();
+        const width = Math.max(320, Math.min(720, chartEl.value.clientWidth));
+        chart = mountTimelineChart(chartEl.value, timelineChartModel(recorder.timeline(), 'bytes'), { width, height: 200 });
+      }
       status.value = `${live.length} live blocks · ${state.liveBytes} bytes in blocks · ${state.arenas.length} arena${state.arenas.length === 1 ? '' : 's'}`;
     };
 
@@ -61,6 +74,7 @@ export const HeapWidget = defineComponent({
       if (heap === undefined) return;
       const n = Math.max(1, Math.min(512, Math.floor(size.value)));
       const p = heap.malloc(n);
+      calls++;
       live.push(p);
       chosen = poolOf(heapStateFromPymalloc(heap), p) ?? chosen;
       draw();
@@ -70,16 +84,20 @@ export const HeapWidget = defineComponent({
       const p = which === 'oldest' ? live.shift()! : live.pop()!;
       chosen = poolOf(heapStateFromPymalloc(heap), p) ?? chosen;
       heap.free(p);
+      calls++;
       draw();
     };
     const reset = (): void => {
       heap = createLinearHeap({ arenaAlignment: 16384 });
+      recorder = createTimelineRecorder(heap.geometry.nClasses);
+      calls = 0;
       live = [];
       chosen = undefined;
       draw();
     };
 
     onMounted(reset);
+    onBeforeUnmount(() => chart?.destroy());
 
     return () =>
       h('div', { class: 'pv-widget', 'data-testid': 'heap-widget' }, [
@@ -106,6 +124,7 @@ export const HeapWidget = defineComponent({
         h('div', { class: 'pv-scroll', ref: mapEl, 'data-testid': 'arena-map' }),
         h('div', { class: 'pv-scroll', ref: poolEl, 'data-testid': 'pool' }),
         h('div', { class: 'pv-scroll', ref: tableEl, 'data-testid': 'class-table' }),
+        h('div', { class: 'pv-scroll', ref: chartEl, 'data-testid': 'timeline' }),
       ]);
   },
 });

@@ -63,6 +63,9 @@ describe.skipIf(skipReason !== undefined)(skipReason === undefined ? 'the built 
     expect(await page.locator('[data-testid=pool] rect.pv-allocated').count()).toBe(1);
     expect(await page.locator('[data-testid=pool] rect.pv-free').count()).toBe(1);
     expect(await page.locator('[data-testid=class-table] tr[data-class="1"] td').allTextContents()).toEqual(['1', '32', '1', '1', '509', '0 %']);
+    // The uPlot timeline of live and arena bytes, one sample per call.
+    expect(await page.locator('[data-testid=timeline] .uplot canvas').count()).toBe(1);
+    expect(await page.locator('[data-testid=timeline] .u-title').textContent()).toBe('live bytes and arena bytes');
 
     await page.getByTestId('allocate').click();
     await page.getByTestId('allocate').click();
@@ -94,6 +97,8 @@ describe.skipIf(skipReason !== undefined)(skipReason === undefined ? 'the built 
     await page.locator('[data-testid=pool] svg > title').filter({ hasText: 'pool 0x8000 ·' }).waitFor({ state: 'attached' });
     expect(await page.locator('[data-testid=pool] svg > title').textContent()).toBe('pool 0x8000 · class 31 (512-byte blocks) · 1 of 31 in use · free list 1 → untouched');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-pool'))).toBe('1');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-pool'))).toBe('33');
   });
 
   test('the page loads nothing from outside the site and throws nothing', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { arenaMapModel, renderArenaMapSvg } from './arena-map.js';
+import { verticalNeighbour } from './dom.js';
 import type { HeapState, PoolState } from './state.js';
 
 const geometry = { name: 'cpython-3.11', alignment: 16, poolSize: 16384, arenaSize: 1048576, poolOverhead: 48, nClasses: 32 };
@@ -63,5 +64,17 @@ describe('renderArenaMapSvg', () => {
     const m = arenaMapModel(s);
     const svg = renderArenaMapSvg({ ...m, summary: '<a & "b">' });
     expect(svg).toContain('aria-label="&#60;a &#38; &#34;b&#34;&#62;"');
+  });
+});
+
+describe('verticalNeighbour', () => {
+  test('up and down stay in the column, across arenas', () => {
+    const s: HeapState = { ...state(pools), arenas: [{ slot: 0, address: 0, pools }, { slot: 3, address: 0x100000, pools }] };
+    const m = arenaMapModel(s, { columns: 2 });
+    expect(verticalNeighbour(m, 0, true)).toBe(2);
+    expect(verticalNeighbour(m, 2, true)).toBe(4);
+    expect(verticalNeighbour(m, 5, false)).toBe(3);
+    expect(verticalNeighbour(m, 1, false)).toBe(1);
+    expect(verticalNeighbour(m, 7, true)).toBe(7);
   });
 });

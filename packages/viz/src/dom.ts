@@ -13,8 +13,28 @@ function poolCell(target: EventTarget | null): SVGGElement | null {
 }
 
 /**
+ * Index of the cell above (or below) cell `i` in the same column, or `i`
+ * when there is none: the next line of the same arena, or the next arena.
+ */
+export function verticalNeighbour(model: ArenaMapModel, i: number, down: boolean): number {
+  const cur = model.cells[i];
+  if (cur === undefined) return i;
+  let best = i;
+  let bestY = down ? Infinity : -Infinity;
+  model.cells.forEach((c, j) => {
+    if (c.x !== cur.x) return;
+    if (down ? c.y > cur.y && c.y < bestY : c.y < cur.y && c.y > bestY) {
+      best = j;
+      bestY = c.y;
+    }
+  });
+  return best;
+}
+
+/**
  * Renders the arena map into `el` and makes it operable: click, Enter or
- * Space chooses a pool; arrow keys move the focus between cells. Calling it
+ * Space chooses a pool; arrow keys move the focus between cells (up and down
+ * stay in the column). Calling it
  * again re-renders (listeners are installed once per element) and keeps the
  * focus on the same pool.
  */
@@ -23,9 +43,10 @@ export function mountArenaMap(el: HTMLElement, model: ArenaMapModel, onSelect?: 
   const keep = focused !== null && el.contains(focused) ? `g.pv-pool[data-slot="${focused.dataset['slot'] ?? ''}"][data-pool="${focused.dataset['pool'] ?? ''}"]` : undefined;
   el.innerHTML = renderArenaMapSvg(model);
   if (keep !== undefined) el.querySelector<SVGGElement>(keep)?.focus();
-  const host = el as HTMLElement & { pvSelect?: PoolSelectHandler | undefined };
+  const host = el as HTMLElement & { pvSelect?: PoolSelectHandler | undefined; pvModel?: ArenaMapModel };
   const installed = 'pvSelect' in host;
   host.pvSelect = onSelect;
+  host.pvModel = model;
   if (installed) return;
   const choose = (g: SVGGElement): void => {
     host.pvSelect?.(Number(g.dataset['slot']), Number(g.dataset['pool']));
@@ -42,12 +63,16 @@ export function mountArenaMap(el: HTMLElement, model: ArenaMapModel, onSelect?: 
       choose(g);
       return;
     }
-    const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: 8, ArrowUp: -8 }[e.key];
-    if (step === undefined) return;
+    if (!['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp'].includes(e.key)) return;
     e.preventDefault();
     const cells = Array.from(el.querySelectorAll<SVGGElement>('g.pv-pool'));
-    const next = cells[Math.min(cells.length - 1, Math.max(0, cells.indexOf(g) + step))];
-    next?.focus();
+    const i = cells.indexOf(g);
+    const cur = host.pvModel?.cells[i];
+    let next = i;
+    if (e.key === 'ArrowRight') next = Math.min(cells.length - 1, i + 1);
+    else if (e.key === 'ArrowLeft') next = Math.max(0, i - 1);
+    else if (cur !== undefined && host.pvModel !== undefined) next = verticalNeighbour(host.pvModel, i, e.key === 'ArrowDown');
+    cells[next]?.focus();
   });
 }
 

@@ -1,7 +1,7 @@
 import { createLinearHeap } from '@pymem/arena';
 import { expect, test } from 'vitest';
 import { heapStateFromPymalloc } from './from-heap.js';
-import { createTimelineRecorder, timelineChartModel } from './timeline.js';
+import { createTimelineRecorder, formatBytes, timelineChartModel } from './timeline.js';
 
 test('the recorder grows its columns and keeps every sample', () => {
   const r = createTimelineRecorder(2, 4);
@@ -35,4 +35,8 @@ test('chart models: bytes, arenas, pools of classes that had pools', () => {
   expect(pools.series.map((s) => s.label)).toEqual(['class 1', 'class 12']);
   expect(Array.from(pools.data[1]!)).toEqual([0, 1, 1, 0]);
   expect(timelineChartModel(tl, 'arenas').data).toHaveLength(2);
+});
+
+test('formatBytes', () => {
+  expect([0, 512, 16384, 1536, 1048576, 1572864].map(formatBytes)).toEqual(['0', '512', '16 KiB', '1.5 KiB', '1 MiB', '1.5 MiB']);
 });

@@ -121,6 +121,14 @@ export function timelineChartModel(tl: Timeline, kind: TimelineChartKind): Timel
   }
 }
 
+/** Axis label of a byte count: `512`, `16 KiB`, `1.5 MiB`. */
+export function formatBytes(v: number): string {
+  const abs = Math.abs(v);
+  if (abs >= 1024 * 1024) return `${+(v / (1024 * 1024)).toFixed(1)} MiB`;
+  if (abs >= 1024) return `${+(v / 1024).toFixed(1)} KiB`;
+  return String(v);
+}
+
 /**
  * Draws a timeline chart with uPlot into `el` (a browser element) and returns
  * the uPlot instance (call `destroy()` when done). The page must load
@@ -133,7 +141,7 @@ export function mountTimelineChart(el: HTMLElement, model: TimelineChartModel, o
     height: opts.height ?? 240,
     scales: { x: { time: false } },
     series: [{ label: 't' }, ...model.series.map((s) => ({ label: s.label, stroke: s.stroke, scale: s.scale, width: 1.5 }))],
-    axes: [{}, { scale: model.series[0]?.scale ?? 'y' }],
+    axes: [{}, { scale: model.series[0]?.scale ?? 'y', size: 64, values: (_u, splits) => splits.map((v) => (model.series[0]?.scale === 'bytes' ? formatBytes(v) : String(v))) }],
   };
   return new uPlot(options, model.data as uPlot.AlignedData, el);
 }
