@@ -8,6 +8,8 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerRecover } from './commands/recover.js';
 import { registerReplay } from './commands/replay.js';
+import { registerRun } from './commands/run.js';
+import { registerSizeof } from './commands/sizeof.js';
 import { registerStats } from './commands/stats.js';
 import { registerSummary } from './commands/summary.js';
 import { registerValidate } from './commands/validate.js';
@@ -20,7 +22,7 @@ import { processOutput } from './output.js';
 export const VERSION = '0.0.0';
 
 /** Every command, in the order `pymem --help` lists them. */
-const COMMANDS: readonly Registrar[] = [registerVerify, registerDemo, registerCapture, registerReplay, registerStats, registerImport, registerConvert, registerValidate, registerRecover, registerSummary, registerDiff, registerExport];
+const COMMANDS: readonly Registrar[] = [registerVerify, registerDemo, registerCapture, registerReplay, registerStats, registerImport, registerConvert, registerValidate, registerRecover, registerSummary, registerDiff, registerExport, registerRun, registerSizeof];
 
 function program(o: Output, setCode: (c: number) => void): Command {
   const p = new Command('pymem')
