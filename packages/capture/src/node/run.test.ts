@@ -97,7 +97,9 @@ describe('capture() of a real python3', () => {
   it('reports the exit code, and a process that died has no end record', async () => {
     const failed = await capture({ argv: ['python3', '-c', 'import sys; sys.exit(5)'], output: join(dir, 'exit5.bin'), env, stdio: 'ignore' });
     expect(failed).toMatchObject({ exitCode: 5, signal: null, ended: true });
-    const killed = await capture({ argv: ['python3', '-c', 'import os, signal; x = [str(i) for i in range(100000)]; os.kill(os.getpid(), signal.SIGKILL)'], output: join(dir, 'killed.bin'), env, stdio: 'ignore' });
+    // Full buffers are written by a writer thread: enough requests to fill several, then a
+    // pause so that thread has run even on a loaded machine, then a kill with no end record.
+    const killed = await capture({ argv: ['python3', '-c', 'import os, signal, time; x = [str(i) for i in range(300000)]; time.sleep(1); os.kill(os.getpid(), signal.SIGKILL)'], output: join(dir, 'killed.bin'), env, stdio: 'ignore' });
     expect(killed).toMatchObject({ exitCode: 137, signal: 'SIGKILL', ended: false, marks: [] });
     expect(killed.records).toBeGreaterThan(0);
   });
