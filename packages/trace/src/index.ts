@@ -132,3 +132,5 @@ export { toSpeedscope } from './export-speedscope.js';
 export type { SpeedscopeFile, SpeedscopeFrame, SpeedscopeOpts, SpeedscopeSampledProfile } from './export-speedscope.js';
 export { toChromeTrace, traceTimeToMicros } from './export-chrome-trace.js';
 export type { ChromeTrace, ChromeTraceEvent } from './export-chrome-trace.js';
+export { rebuildTrace } from './rebuild-trace.js';
+export type { RebuiltTrace } from './rebuild-trace.js';

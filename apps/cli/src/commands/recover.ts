@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
-import { rebuildTrace } from '../trace-rebuild.js';
-import type { RebuiltTrace } from '../trace-rebuild.js';
+import { rebuildTrace } from '@pymem/trace';
+import type { RebuiltTrace } from '@pymem/trace';
 import { readInput, requireTrace, traceInputError } from '../trace-input.js';
 import type { CommandContext } from './command.js';
 
