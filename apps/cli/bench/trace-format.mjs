@@ -9,23 +9,17 @@
 //   node --max-old-space-size=6144 bench/trace-format.mjs [--runs=3]
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { MemorySink, parseStatsFile, readTrace, toJsonl } from '@pymem/trace';
 import { openRawCapture } from '@pymem/trace/node';
 import { importCapture } from '../dist/index.js';
+import { benchDir, captureNames, machine, runsOption, shared } from './common.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const shared = process.env.PYMEM_SHARED ?? join(here, '../../../../shared');
-const runs = Number((process.argv.find((a) => a.startsWith('--runs=')) ?? '--runs=3').slice(7));
-const names = ['startup', 'ast_stdlib', 'json', 'churn'];
+const here = benchDir;
+const runs = runsOption(3);
+const names = captureNames;
 
-function machine() {
-  const cpu = /^model name\s*:\s*(.+)$/m.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? os.cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpu.trim()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
-}
 
 async function importTo(file, stats, codec) {
   const sink = new MemorySink();
