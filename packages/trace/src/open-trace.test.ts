@@ -113,3 +113,28 @@ describe('openTrace: random access', () => {
     expect(file.peak).toEqual(peak);
   });
 });
+
+describe('readTrace({ reuseBatches })', () => {
+  it('gives the same events while refilling one batch', async () => {
+    const { writeSample, everyKind, rows } = await import('../test/trace-samples.js');
+    const { readTrace } = await import('./read-trace.js');
+    const events = Array.from({ length: 6 }, (_, k) => everyKind().map((e) => ({ ...e, time: (e.time ?? 0) + k * 2_000_000 }))).flat();
+    const bytes = await writeSample(events, { chunkSize: 64 });
+    const fresh: unknown[] = [];
+    let batches = 0;
+    for await (const b of readTrace(bytes)) {
+      fresh.push(...rows([b]));
+      batches++;
+    }
+    const reused: unknown[] = [];
+    const seen = new Set<unknown>();
+    for await (const b of readTrace(bytes, { reuseBatches: true })) {
+      reused.push(...rows([b]));
+      seen.add(b);
+    }
+    expect(batches).toBeGreaterThan(3);
+    expect(reused).toEqual(fresh);
+    expect(seen.size).toBeLessThan(batches);
+  });
+});
+

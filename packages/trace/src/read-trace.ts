@@ -19,6 +19,12 @@ export type TraceSource = RawCaptureSource;
 export interface ReadTraceOpts {
   /** Called with each checkpoint met (checkpoints are skipped, CRC-checked only, without it). */
   onCheckpoint?: (checkpoint: TraceCheckpoint) => void;
+  /**
+   * Refill one batch for every events chunk instead of allocating a new one:
+   * faster, but a batch is only valid until the iterator is advanced again.
+   * @defaultValue false
+   */
+  reuseBatches?: boolean;
 }
 
 const isTruncation = (e: unknown): boolean => e instanceof TraceFormatError && e.code === 'E_TRUNCATED';
@@ -40,6 +46,8 @@ const isTruncation = (e: unknown): boolean => e instanceof TraceFormatError && e
  */
 export class TraceReader implements AsyncIterable<TraceEventBatch> {
   readonly #source: TraceSource;
+  /** The last batch handed out, refilled when `reuseBatches` is set. */
+  #last: TraceEventBatch | undefined;
   readonly #opts: ReadTraceOpts;
   #used = false;
   #header: TraceHeader | undefined;
@@ -155,7 +163,8 @@ export class TraceReader implements AsyncIterable<TraceEventBatch> {
     }
     switch (info.type) {
       case CHUNK_EVENTS: {
-        const b = await decodeEventsChunk(h, view, info, this.#base);
+        const b = await decodeEventsChunk(h, view, info, this.#base, this.#opts.reuseBatches === true ? this.#last : undefined);
+        this.#last = b;
         this.#seq += b.length;
         if (b.length > 0) this.#time = b.time[b.length - 1]!;
         return b;

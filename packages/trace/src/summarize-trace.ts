@@ -108,7 +108,8 @@ export async function summarizeTrace(source: TraceSource | TraceFile, opts: Summ
   let sampleEvery = Math.max(1, Math.floor(opts.sampleEvery ?? 4096));
   const maxSamples = Math.max(2, Math.floor(opts.maxSamples ?? 1024));
   const maxInstants = opts.maxInstants ?? 10000;
-  const reader = readTrace(source instanceof TraceFile ? source.bytes : source);
+  // Each batch is folded before the next is read, so one batch can be refilled.
+  const reader = readTrace(source instanceof TraceFile ? source.bytes : source, { reuseBatches: true });
   // The header comes with the first chunk; the geometry is set up lazily.
   let classes = 0;
   let L = 0;
