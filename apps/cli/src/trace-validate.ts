@@ -42,7 +42,7 @@ export async function validateTrace(bytes: Uint8Array): Promise<TraceValidation>
     v.problem = { code, offset, message };
     return v;
   };
-  const reader = readTrace(bytes, { onCheckpoint: () => undefined });
+  const reader = readTrace(bytes, { onCheckpoint: () => undefined, reuseBatches: true });
   try {
     for await (const b of reader) v.events += b.length;
   } catch (e) {

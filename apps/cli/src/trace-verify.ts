@@ -351,7 +351,7 @@ export class TraceVerifier {
  */
 export async function verifyTrace(source: TraceSource): Promise<TraceVerifyReport> {
   let v: TraceVerifier | undefined;
-  const reader: TraceReader = readTrace(source, { onCheckpoint: (cp) => v?.checkCheckpoint(cp) });
+  const reader: TraceReader = readTrace(source, { onCheckpoint: (cp) => v?.checkCheckpoint(cp), reuseBatches: true });
   let sawArena = false;
   for await (const b of reader) {
     v ??= new TraceVerifier(reader.header!, reader.dictionary.strings);
