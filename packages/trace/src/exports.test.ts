@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { HAND_EVENTS, randomWorkload, writeFixture } from './analysis-fixture.js';
+import { HAND_EVENTS, randomWorkload, writeFixture } from '../test/analysis-fixture.js';
 import { toChromeTrace } from './export-chrome-trace.js';
 import { toCollapsedStacks } from './export-collapsed.js';
 import { PPROF_SAMPLE_TYPES, encodePprof, toPprof } from './export-pprof.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FixtureEvent } from './analysis-fixture.js';
-import { randomWorkload, writeFixture } from './analysis-fixture.js';
+import type { FixtureEvent } from '../test/analysis-fixture.js';
+import { randomWorkload, writeFixture } from '../test/analysis-fixture.js';
 import { liveBetween } from './live-between.js';
 import { LiveBlockTable } from './live-block-table.js';
 import { openTrace } from './open-trace.js';

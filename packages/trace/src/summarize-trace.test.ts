@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FixtureEvent } from './analysis-fixture.js';
-import { HAND_EVENTS, randomWorkload, writeFixture } from './analysis-fixture.js';
+import type { FixtureEvent } from '../test/analysis-fixture.js';
+import { HAND_EVENTS, randomWorkload, writeFixture } from '../test/analysis-fixture.js';
 import { diffTraces } from './diff-traces.js';
 import { openTrace } from './open-trace.js';
 import { summarizeTrace } from './summarize-trace.js';

@@ -1,11 +1,11 @@
 // Test helper (not exported by the package): traces for the analysis and export tests, written
 // with TraceWriter, plus the events as appended (with seq and time) for reference folds.
-import type { TraceCheckpointState } from './trace-checkpoint.js';
-import { LEVEL_ALLOCATOR, LEVEL_GC, LEVEL_STACKS } from './trace-constants.js';
-import type { TraceEventInit } from './trace-event.js';
-import * as K from './trace-record-kinds.js';
-import { MemorySink } from './trace-sink.js';
-import { TraceWriter } from './trace-writer.js';
+import type { TraceCheckpointState } from '../src/trace-checkpoint.js';
+import { LEVEL_ALLOCATOR, LEVEL_GC, LEVEL_STACKS } from '../src/trace-constants.js';
+import type { TraceEventInit } from '../src/trace-event.js';
+import * as K from '../src/trace-record-kinds.js';
+import { MemorySink } from '../src/trace-sink.js';
+import { TraceWriter } from '../src/trace-writer.js';
 
 /** An appended event with its sequence number and time. */
 export type FixtureEvent = TraceEventInit & { seq: number; time: number };
