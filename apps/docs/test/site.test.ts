@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, RESULTS_DIR as results, SITE_DIST as dist, SKIP_REASON as skipReason } from './browser.js';
 import { serveStatic } from './serve.js';
 
-// PYMEM_CHROMIUM points at another build (or at nothing, to see the skip).
-const CHROMIUM = process.env['PYMEM_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const here = import.meta.dirname;
-const dist = join(here, '..', '.vitepress', 'dist');
-const results = join(here, '..', 'test-results');
-
-const skipReason = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (install it with apt-get install -y chromium)`;
 if (skipReason !== undefined) console.warn(`browser tests skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)(skipReason === undefined ? 'the built site in Chromium' : `the built site in Chromium: SKIPPED, ${skipReason}`, () => {
