@@ -35,6 +35,7 @@ export type { ConstValue, Expr, Stmt } from './snippet/ast.js';
 export type { SnippetErrorKind } from './snippet/errors.js';
 export { SnippetError } from './snippet/errors.js';
 export { floatRepr } from './snippet/float-repr.js';
+export type { InterpreterStep, InterpreterStepHook } from './snippet/interpreter.js';
 export { Interpreter } from './snippet/interpreter.js';
 export { parseExpression, parseSnippet } from './snippet/parser.js';
 export { bytesRepr, reprOf, strOf, strRepr } from './snippet/repr.js';

@@ -23,6 +23,15 @@ import { rangeLength } from './values.js';
 
 type Flow = undefined | 'break' | 'continue' | { readonly ret: Value };
 
+/** What {@link Interpreter.onStep} is told after a statement ran. */
+export interface InterpreterStep {
+  /** The 1-based source line of the statement that just finished. */
+  readonly line: number;
+}
+
+/** The type of {@link Interpreter.onStep}. */
+export type InterpreterStepHook = (step: InterpreterStep) => void;
+
 const MAX_DEPTH = 200;
 
 /**
@@ -73,6 +82,17 @@ export class Interpreter {
 
   /** Called after a snippet is compiled, before it runs (where request recording starts). */
   beforeRun: (() => void) | undefined;
+
+  /**
+   * Called after each statement has run, at every nesting level: a statement
+   * in a loop body reports once per iteration, a function's statements report
+   * when it is called, and a compound statement (`if`, `for`, `while`, `def`,
+   * `class`) reports after its body, once it is finished. A statement that
+   * raises does not report. The heap may be inspected in the hook (the
+   * statement's temporaries are already released); it must not run code in
+   * this interpreter.
+   */
+  onStep?: InterpreterStepHook;
 
   /** The constants of the snippet being run. */
   consts: CodeConstants | undefined;
@@ -170,8 +190,14 @@ export class Interpreter {
     return undefined;
   }
 
-  /** Runs one statement. */
+  /** Runs one statement, then tells {@link onStep}. */
   exec(s: Stmt): Flow {
+    const flow = this.#exec(s);
+    this.onStep?.({ line: s.line });
+    return flow;
+  }
+
+  #exec(s: Stmt): Flow {
     this.line = s.line;
     switch (s.k) {
       case 'expr':
