@@ -22,6 +22,13 @@ export interface PoolModel {
   readonly freeList: readonly number[];
   /** Counts per block state. */
   readonly counts: Readonly<Record<BlockStatus, number>>;
+  /**
+   * The block the next `malloc` of this class returns: the free list's head,
+   * else the first untouched block; -1 when the pool is full.
+   */
+  readonly next: number;
+  /** e.g. `free list: 0 → 1 → 3 → then untouched blocks from 4`, drawn under the blocks. */
+  readonly freeListText: string;
   /** e.g. `pool 0x4000 · class 1 (32-byte blocks) · 2 of 509 in use · free list 1 → untouched`. */
   readonly summary: string;
 }
@@ -35,6 +42,7 @@ export interface PoolModelOptions {
 }
 
 const HEAD_H = 18;
+const FOOT_H = 18;
 
 /** Lays out a pool: blocks in address order, numbered by free-list position. */
 export function poolModel(detail: PoolDetail, opts: PoolModelOptions = {}): PoolModel {
@@ -52,14 +60,25 @@ export function poolModel(detail: PoolDetail, opts: PoolModelOptions = {}): Pool
     return { index, x: (index % columns) * pitch, y: HEAD_H + Math.floor(index / columns) * pitch, status, freeOrder, label };
   });
   const lines = Math.max(1, Math.ceil(blocks.length / columns));
+  const firstUntouched = detail.blocks.indexOf('untouched');
+  const next = detail.freeList[0] ?? firstUntouched;
+  const chain = detail.freeList.slice(0, 16).join(' → ') + (detail.freeList.length > 16 ? ` → … (${detail.freeList.length} in all)` : '');
+  const freeListText =
+    detail.freeList.length === 0 && firstUntouched < 0
+      ? 'free list: empty, the pool is full'
+      : `free list: ${detail.freeList.length === 0 ? 'empty' : chain}${firstUntouched >= 0 ? `${detail.freeList.length === 0 ? ',' : ' →'} then untouched blocks from ${firstUntouched}` : ''}`;
   const shown = detail.freeList.slice(0, 8).join(' → ');
   const list = detail.freeList.length === 0 ? 'empty' : `${shown}${detail.freeList.length > 8 ? ' → …' : ''}`;
   const tail = counts.untouched > 0 ? ' → untouched' : '';
   const summary = `pool ${hexAddr(detail.address)} · class ${detail.szidx} (${detail.blockSize}-byte blocks) · ${detail.count} of ${detail.blocks.length} in use · free list ${list}${tail}`;
-  return { width: Math.max(columns * pitch - 1, 200), height: HEAD_H + lines * pitch, cell, blocks, freeList: detail.freeList, counts, summary };
+  return { width: Math.max(columns * pitch - 1, 200), height: HEAD_H + lines * pitch + FOOT_H, cell, blocks, freeList: detail.freeList, counts, next, freeListText, summary };
 }
 
-/** The pool as an SVG string; free blocks carry their free-list position as text. */
+/**
+ * The pool as an SVG string; free blocks carry their free-list position as
+ * text, the block the next `malloc` returns is outlined (`pv-next`), and the
+ * free list's order is written under the blocks.
+ */
 export function renderPoolSvg(model: PoolModel): string {
   const c = model.cell;
   let out = `<svg xmlns="http://www.w3.org/2000/svg" class="pv-pool-blocks" width="${model.width}" height="${model.height}" viewBox="0 0 ${model.width} ${model.height}" role="img" aria-label="${esc(model.summary)}">`;
@@ -71,5 +90,8 @@ export function renderPoolSvg(model: PoolModel): string {
       out += `<text x="${b.x + c / 2}" y="${b.y + c / 2 + 3}" text-anchor="middle" font-size="${Math.max(6, Math.round(c * 0.6))}" font-family="system-ui, sans-serif" aria-hidden="true">${b.freeOrder}</text>`;
     }
   }
+  const nb = model.blocks[model.next];
+  if (nb !== undefined) out += `<rect class="pv-next" x="${nb.x - 1}" y="${nb.y - 1}" width="${c + 2}" height="${c + 2}" fill="none" stroke="#c62828" stroke-width="2"><title>${esc(`the next malloc returns block ${nb.index}`)}</title></rect>`;
+  out += `<text class="pv-free-list" x="0" y="${model.height - 4}" font-size="12" font-family="system-ui, sans-serif">${esc(model.freeListText)}</text>`;
   return `${out}</svg>`;
 }
