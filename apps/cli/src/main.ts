@@ -8,6 +8,7 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerRecover } from './commands/recover.js';
 import { registerReplay } from './commands/replay.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSizeof } from './commands/sizeof.js';
 import { registerStats } from './commands/stats.js';
@@ -17,14 +18,16 @@ import { registerVerify } from './commands/verify.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 import type { Output } from './output.js';
 import { processOutput } from './output.js';
+import type { Progress } from './progress.js';
+import { NO_PROGRESS, processProgress } from './progress.js';
 
 /** The CLI's version, printed by `pymem --version`. */
 export const VERSION = '0.0.0';
 
 /** Every command, in the order `pymem --help` lists them. */
-const COMMANDS: readonly Registrar[] = [registerVerify, registerDemo, registerCapture, registerReplay, registerStats, registerImport, registerConvert, registerValidate, registerRecover, registerSummary, registerDiff, registerExport, registerRun, registerSizeof];
+const COMMANDS: readonly Registrar[] = [registerVerify, registerDemo, registerCapture, registerReplay, registerStats, registerImport, registerConvert, registerValidate, registerRecover, registerSummary, registerReport, registerDiff, registerExport, registerRun, registerSizeof];
 
-function program(o: Output, setCode: (c: number) => void): Command {
+function program(o: Output, setCode: (c: number) => void, progress: (json?: boolean) => Progress): Command {
   const p = new Command('pymem')
     .description("CPython's memory manager, replayed: verify real captures allocation for allocation")
     .version(VERSION)
@@ -34,7 +37,7 @@ function program(o: Output, setCode: (c: number) => void): Command {
     .configureOutput({ writeOut: (s) => o.out(s), writeErr: (s) => o.err(s) })
     .configureHelp({ helpWidth: 80 });
 
-  for (const register of COMMANDS) register(p, { o, setCode });
+  for (const register of COMMANDS) register(p, { o, setCode, progress });
   return p;
 }
 
@@ -42,13 +45,24 @@ function program(o: Output, setCode: (c: number) => void): Command {
  * Runs the `pymem` command with `argv` (without node and the script) and
  * returns the exit code: 0 ok, 1 a check failed, 2 usage or input error.
  */
-export async function main(argv: readonly string[], o: Output = processOutput()): Promise<number> {
+export async function main(argv: readonly string[], output?: Output): Promise<number> {
   let code = 0;
-  const p = program(o, (c) => (code = c));
+  // Progress bars go to the process's stderr, so only when the process's streams are the output.
+  const o = output ?? processOutput();
+  const bars: Progress[] = [];
+  const progress = (json?: boolean): Progress => {
+    if (output !== undefined) return NO_PROGRESS;
+    const b = processProgress(json === true);
+    bars.push(b);
+    return b;
+  };
+  const p = program(o, (c) => (code = c), progress);
   try {
     await p.parseAsync([...argv], { from: 'user' });
+    for (const b of bars) b.stop();
     return code;
   } catch (e) {
+    for (const b of bars) b.stop();
     if (e instanceof CommanderError) {
       // --help and --version exit 0; usage errors were already printed.
       return e.exitCode === 0 ? 0 : EXIT_USAGE;

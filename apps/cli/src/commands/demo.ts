@@ -9,14 +9,22 @@ import { n, style } from '../output.js';
 import { verifyCapture } from '../verify.js';
 import { openCapture, readStats } from '../capture-input.js';
 import { printVerify } from './verify.js';
+import { reportCommand } from './report.js';
+
+/** Where `pymem demo` writes its HTML report unless told otherwise. */
+export const DEMO_REPORT = 'pymem-demo-report.html';
 
 /**
  * `pymem demo`: replays the bundled real capture, checks it against the real
  * run's statistics, prints pymalloc's statistics at exit and what keeps the
  * arenas alive.
  */
-export async function demoCommand(o: Output, opts: { json?: boolean }): Promise<number> {
+export async function demoCommand(o: Output, opts: { json?: boolean; report?: string | false }): Promise<number> {
   const path = assetPath(DEMO_CAPTURE);
+  const reportFile = opts.report === false ? null : (opts.report ?? DEMO_REPORT);
+  // The report goes to a file; its one-line note is kept off stdout (and out of --json).
+  const quiet: Output = { out: () => undefined, err: () => undefined, color: false };
+  if (reportFile !== null) await reportCommand(quiet, path, { output: reportFile });
   const stats = readStats(assetPath(DEMO_STATS));
   const reader = openCapture(path);
   const { verifier, report } = await verifyCapture(reader, { stats });
@@ -25,7 +33,7 @@ export async function demoCommand(o: Output, opts: { json?: boolean }): Promise<
   const s = heap.stats();
   if (opts.json === true) {
     const { finalStats, ...rest } = report;
-    o.out(`${JSON.stringify({ capture: DEMO_CAPTURE, ok: report.mismatches === 0, ...rest, stats: s, arenas, statsText: finalStats }, null, 2)}\n`);
+    o.out(`${JSON.stringify({ capture: DEMO_CAPTURE, ok: report.mismatches === 0, ...rest, stats: s, arenas, statsText: finalStats, report: reportFile }, null, 2)}\n`);
     return report.mismatches === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
   }
   o.out(style(o.color, 'bold', 'pymem demo: a real CPython 3.11.7 run of `python3 -c pass`, recorded with `pymem capture` and replayed allocation for allocation\n\n'));
@@ -48,7 +56,9 @@ export async function demoCommand(o: Output, opts: { json?: boolean }): Promise<
   o.out(`${((100 * live) / Math.max(1, s.arenaBytes)).toFixed(2)} % of the arena memory holds data.\n`);
   o.out('An arena returns to the OS only when every one of its pools is empty, so a few long-lived\n');
   o.out('blocks spread over many pools pin whole megabytes.\n\n');
-  o.out(`Next: pymem verify <capture.bin.gz> --stats <capture.stats.txt>   (check a capture of your own)\n`);
+  if (reportFile !== null) o.out(`The same run as pictures (timelines, arena maps, size classes): open ${reportFile} in a browser.\n\n`);
+  o.out(`Next: pymem capture -o my.bin.gz -- python3 my_script.py   (record a run of your own)\n`);
+  o.out(`      pymem report my.bin.gz -o my-report.html; pymem replay my.bin.gz --preset cpython-3.8\n`);
   return report.mismatches === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
 }
 
@@ -58,7 +68,9 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
     .command('demo')
     .description('replay the bundled real CPython capture and show why its arenas stay mapped')
     .addOption(new Option('--json', 'print the report as JSON'))
-    .action(async (opts: { json?: boolean }) => {
+    .option('--report <file>', `also write the HTML report of the capture there (default: ${DEMO_REPORT} in the current directory)`)
+    .option('--no-report', 'do not write the HTML report')
+    .action(async (opts: { json?: boolean; report?: string | false }) => {
       ctx.setCode(await demoCommand(ctx.o, opts));
     });
 }

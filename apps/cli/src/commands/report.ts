@@ -1,0 +1,74 @@
+import { writeFileSync } from 'node:fs';
+import { MemorySink, readRawCapture } from '@pymem/trace';
+import type { Command } from 'commander';
+import { inputError } from '../capture-input.js';
+import { CliError, EXIT_OK } from '../errors.js';
+import { importCapture } from '../import.js';
+import type { Output } from '../output.js';
+import { n } from '../output.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
+import { reportDataOfTrace } from '../report/data.js';
+import { reportHtml } from '../report/html.js';
+import type { ReportData } from '../report/packed.js';
+import { isTrace, readInput, traceInputError } from '../trace-input.js';
+import type { CommandContext } from './command.js';
+
+const RAW_MAGIC = [0x50, 0x59, 0x4d, 0x54, 0x52, 0x43, 0x30, 0x31];
+
+/** Whether `bytes` look like a raw capture: PYMTRC01, or gzip (a gzipped capture). */
+function isRaw(bytes: Uint8Array): boolean {
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b) || RAW_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/** Reads a raw capture or a `.pymem` trace and computes what its report shows. */
+export async function reportDataOfFile(path: string, progress: Progress = NO_PROGRESS): Promise<ReportData> {
+  const bytes = await readInput(path);
+  const name = path === '-' ? 'stdin' : path;
+  if (isTrace(bytes)) {
+    try {
+      return await reportDataOfTrace(path, 'trace', bytes, (e, phase) => progress.update(e, phase));
+    } catch (e) {
+      traceInputError(path, e);
+    }
+  }
+  if (!isRaw(bytes)) throw new CliError(`${name}: neither a raw capture (PYMTRC01, plain or gzip) nor a .pymem trace`);
+  const sink = new MemorySink();
+  try {
+    progress.update(0, 'import');
+    await importCapture(readRawCapture(bytes), sink, { codec: 'none', checkpointEvery: 0 });
+  } catch (e) {
+    inputError(path, e);
+  }
+  return reportDataOfTrace(path, 'raw', sink.bytes(), (e, phase) => progress.update(e, phase));
+}
+
+/** `pymem report TRACE -o FILE`. */
+export async function reportCommand(o: Output, path: string, opts: { output: string }, progress: Progress = NO_PROGRESS): Promise<number> {
+  const data = await reportDataOfFile(path, progress);
+  const html = reportHtml(data);
+  progress.stop();
+  if (opts.output === '-') {
+    o.out(html);
+    return EXIT_OK;
+  }
+  try {
+    writeFileSync(opts.output, html);
+  } catch (e) {
+    throw new CliError(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  o.err(`report    ${opts.output}: ${n(Buffer.byteLength(html))} bytes; ${n(data.facts.events)} events, peak ${n(data.peak.liveBytes)} live bytes, ${n(data.end.arenas)} arenas at the end\n`);
+  return EXIT_OK;
+}
+
+/** Registers `pymem report`. */
+export function registerReport(program: Command, ctx: CommandContext): void {
+  program
+    .command('report')
+    .description('write one self-contained HTML report (timelines, arena maps at the peak and the end, size classes, top stacks) that opens offline')
+    .argument('<trace>', 'raw capture (PYMTRC01, plain or gzip) or .pymem trace, or - for stdin')
+    .requiredOption('-o, --output <file>', 'the HTML file to write, or - for stdout')
+    .action(async (trace: string, opts: { output: string }) => {
+      ctx.setCode(await reportCommand(ctx.o, trace, opts, ctx.progress?.() ?? NO_PROGRESS));
+    });
+}

@@ -1,0 +1,101 @@
+import type { TraceEventBatch, TraceSummary } from '@pymem/trace';
+import { readTrace, stackKey, summarizeTrace } from '@pymem/trace';
+import type { HeapState } from '@pymem/viz';
+import { heapStateFromPymalloc } from '@pymem/viz';
+import type { ReportData } from './packed.js';
+import { packHeap } from './packed.js';
+import { classLabel } from '../summary-input.js';
+import { TraceVerifier } from '../trace-verify.js';
+
+/** Rows `from`..`to` of a batch as a batch of their own (views of the same columns). */
+function sliceEvents(b: TraceEventBatch, from: number, to: number): TraceEventBatch {
+  const s = Object.create(Object.getPrototypeOf(b) as object) as TraceEventBatch;
+  s.length = to - from;
+  s.firstSeq = b.firstSeq + from;
+  s.kind = b.kind.subarray(from, to);
+  s.time = b.time.subarray(from, to);
+  for (const c of ['id', 'oldId', 'size', 'oldSize', 'cls', 'arena', 'pool', 'block', 'stack', 'count', 'value', 'extra', 'label'] as const) s[c] = b[c].subarray(from, to);
+  return s;
+}
+
+/**
+ * Replays a trace's allocator events and returns the heap state right after
+ * event `peakSeq` and after the last event.
+ */
+export async function heapsAt(bytes: Uint8Array, peakSeq: number, onEvents?: (events: number) => void): Promise<{ peak: HeapState; end: HeapState }> {
+  const reader = readTrace(bytes, { reuseBatches: true });
+  let v: TraceVerifier | undefined;
+  let peak: HeapState | undefined;
+  for await (const b of reader) {
+    v ??= new TraceVerifier(reader.header!, reader.dictionary.strings);
+    const cut = peakSeq + 1 - b.firstSeq;
+    if (peak === undefined && cut >= 0 && cut <= b.length) {
+      v.feed(sliceEvents(b, 0, cut));
+      peak = heapStateFromPymalloc(v.heap);
+      if (cut < b.length) v.feed(sliceEvents(b, cut, b.length));
+    } else {
+      v.feed(b);
+    }
+    onEvents?.(b.firstSeq + b.length);
+  }
+  if (v === undefined) throw new Error('the trace has no events');
+  const end = heapStateFromPymalloc(v.heap);
+  return { peak: peak ?? end, end };
+}
+
+/** Builds the report's data from a summary and the replayed heaps. */
+export function reportData(source: string, input: 'raw' | 'trace', s: TraceSummary, heaps: { peak: HeapState; end: HeapState }, top = 20): ReportData {
+  const h = s.header;
+  const v = h.pythonVersion;
+  const python = v === 0 ? 'unknown' : `${(v >>> 24) & 0xff}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}`;
+  const samples = s.samples;
+  const hasStacks = Object.values(s.stacks).some((f) => f.length > 0);
+  const firstTime = samples[0]?.time ?? 0;
+  const marks = s.instants.filter((i) => i.type === 'mark').length;
+  const classes: ReportData['classes'] = [];
+  for (let c = 0; c <= s.classes; c++) {
+    if (s.allocated.bytes[c] === 0) continue;
+    classes.push({ label: classLabel(s, c), allocatedBytes: s.allocated.bytes[c]!, peakBytes: s.peak.bytes[c]!, endBytes: s.liveAtEnd.bytes[c]!, tempBlocks: s.temporaries.blocks[c]! });
+  }
+  return {
+    source,
+    input,
+    facts: {
+      python,
+      geometry: { name: heaps.end.geometry.name, alignment: h.alignment, threshold: h.smallRequestThreshold, poolSize: h.poolSize, arenaSize: h.arenaSize },
+      events: s.events,
+      marks,
+      clockUnit: h.clockUnit,
+      duration: s.end.time - Math.min(firstTime, s.end.time),
+      complete: s.complete,
+      stacks: hasStacks,
+    },
+    peak: { liveBytes: s.peak.liveBytes, seq: s.peak.seq },
+    end: { liveBytes: s.end.liveBytes, liveBlocks: s.end.liveBlocks, arenas: s.end.arenas, pools: s.end.pools, seq: s.end.seq },
+    max: { ...s.max },
+    series: {
+      seq: samples.map((x) => x.seq),
+      time: samples.map((x) => x.time),
+      liveBytes: samples.map((x) => x.liveBytes),
+      arenaBytes: samples.map((x) => x.arenaBytes),
+      arenas: samples.map((x) => x.arenas),
+      pools: samples.map((x) => x.pools),
+      classPools: Array.from({ length: s.classes }, (_, c) => samples.map((x) => x.classPools[c] ?? 0)),
+    },
+    classes,
+    stacks: hasStacks
+      ? s.liveAtEnd.byStack.slice(0, top).map((t) => ({ bytes: t.bytes, blocks: t.blocks, frames: (s.stacks[t.stack] ?? []).map((f) => stackKey([f])) }))
+      : [],
+    instants: s.instants.slice(0, 200).map((i) => ({ seq: i.seq, type: i.type, name: i.name })),
+    heapAtPeak: packHeap(heaps.peak),
+    heapAtEnd: packHeap(heaps.end),
+  };
+}
+
+/** Summarizes a `.pymem` trace's bytes and replays it for the report. */
+export async function reportDataOfTrace(source: string, input: 'raw' | 'trace', bytes: Uint8Array, onEvents?: (events: number, phase: 'summary' | 'replay') => void): Promise<ReportData> {
+  onEvents?.(0, 'summary');
+  const s = await summarizeTrace(bytes);
+  const heaps = await heapsAt(bytes, s.peak.seq, (e) => onEvents?.(e, 'replay'));
+  return reportData(source, input, s, heaps);
+}
