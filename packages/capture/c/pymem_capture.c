@@ -12,6 +12,9 @@
  *   PYMEM_CAPTURE_CHILDREN  "1": child processes are traced too, each into
  *                           OUT.<pid> (and STATS.<pid>); otherwise the library
  *                           removes itself from the environment of children
+ *   PYMEM_CAPTURE_DIRECT    "0": write through the page cache only (by default
+ *                           whole 4 KiB blocks are written with O_DIRECT where
+ *                           the file system allows it)
  *   PYMEM_CAPTURE_STACKS    "1": the header says stacks are present (flags bit 2)
  *                           and pymem_capture_enable_stacks() may install the
  *                           profile function (python/stacks/sitecustomize.py
@@ -20,9 +23,9 @@
  * Rules the hooks keep: they run only with the GIL held (MEM and OBJ require
  * it; pymalloc calls the arena allocator under it), so there is no locking;
  * they never allocate: records go to static 1 MiB buffers; a full buffer is
- * handed to a writer thread, which write(2)s it while the program goes on
- * filling the next one; at each mark and at exit the program waits until
- * everything handed over is written. A record is logged after
+ * handed to a writer thread, which writes it (O_DIRECT for its whole blocks)
+ * while the program goes on filling the next one; at each mark and at exit
+ * the program waits until everything handed over is written. A record is logged after
  * the wrapped call returned, so the arena events a request caused come before
  * the request's own record.
  *
@@ -47,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -94,13 +98,17 @@ static struct wrapped_domain obj_domain = {.tag_domain = DOMAIN_OBJ << 4};
 static PyMemAllocatorEx mem_hooks, obj_hooks;
 static PyObjectArenaAllocator arena_next, arena_hooks;
 
-/* RING buffers of BUFFER_SIZE: the program fills ring[ring_cur] (`buffer`);
+/* RING buffers of BUFFER_SIZE: the program fills ring[ring_cur] (`hot.buffer`);
    full ones wait for the writer thread in order. submitted - written
-   buffers are with the writer; the program waits only when all RING are. */
+   buffers are with the writer; the program waits only when all RING are.
+   Aligned on a huge page: the writer hands them to the disk directly, and
+   the kernel pins 4 huge pages for that faster than 2,048 small ones. */
 #define RING 8
-static unsigned char ring[RING][BUFFER_SIZE];
-static unsigned char *buffer = ring[0];
+#define DIRECT_ALIGN 4096
+#define HUGE_PAGE (2u << 20)
+static unsigned char ring[RING][BUFFER_SIZE] __attribute__((aligned(HUGE_PAGE)));
 static size_t ring_len[RING];
+static uint64_t ring_off[RING]; /* file offset of each submitted buffer's first byte */
 static unsigned ring_cur;
 static uint64_t submitted, written;
 static int writer_running;
@@ -108,10 +116,31 @@ static int writer_error; /* errno of the writer's first failed write */
 static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ring_ready = PTHREAD_COND_INITIALIZER; /* to the writer: a buffer was submitted */
 static pthread_cond_t ring_done = PTHREAD_COND_INITIALIZER;  /* to the program: a buffer was written */
-static size_t used;
-static uint64_t records;
+
+/* Everything a hook reads or writes on its way, in one cache line: the
+   hooks run between the interpreter's own memory accesses, and five
+   scattered globals cost five cache lines there. */
+static struct {
+  unsigned char *buffer;    /* ring[ring_cur] */
+  size_t used;              /* bytes of `buffer` filled */
+  uint64_t records;         /* records written so far (stack ops not counted) */
+  int logging;              /* the hooks write records */
+  int stacks_on;            /* the profile function was installed in some thread */
+  uint32_t last_stack;      /* stack id of the last stack-switch written */
+  int exit_hook_registered; /* Py_AtExit(finish_capture) was called */
+} hot __attribute__((aligned(64))) = {.buffer = ring[0]};
+
+/* Where the current buffer goes: its first byte is at file offset
+   `file_off`, and its first `sent` bytes are in the file already (a tail
+   carried over after a mark, see hand_over). */
+static uint64_t file_off;
+static size_t sent;
+/* The capture file is open twice: `direct_fd` with O_DIRECT (-1 where the
+   file system refuses it), `out_fd` through the page cache. */
+static int direct_fd = -1;
+static int use_direct;    /* whole blocks go through direct_fd; cleared for good when the disk falls behind */
+static int direct_wanted; /* PYMEM_CAPTURE_DIRECT is not "0" */
 static uint32_t marks;
-static int logging;
 static int out_fd = -1;
 static int stats_fd = -1;
 static int trace_children;
@@ -164,15 +193,58 @@ static int write_all(int fd, const void *data, size_t len) {
   return 0;
 }
 
+/* pwrite(2)s all of `len` bytes at `off`; returns 0, or the errno of the failure. */
+static int pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t off) {
+  while (len > 0) {
+    ssize_t n = pwrite(fd, p, len, (off_t)off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return EIO;
+    p += n;
+    len -= (size_t)n;
+    off += (uint64_t)n;
+  }
+  return 0;
+}
+
+/* Writes `len` bytes of a ring buffer at file offset `off`: the whole
+   blocks through direct_fd when `direct` (the disk reads them from the ring
+   buffer: no copy into the page cache, which costs the kernel as much CPU
+   time as the hooks cost the program), the rest through out_fd. A file
+   system that refuses a direct write gets everything through out_fd from
+   then on. Only one thread writes at a time: the writer, or the program
+   before the writer exists. */
+static int direct_refused;
+static int write_at(const unsigned char *data, size_t len, uint64_t off, int direct) {
+  size_t whole = direct && !direct_refused && direct_fd >= 0 ? len & ~(size_t)(DIRECT_ALIGN - 1) : 0;
+  if (whole > 0) {
+    if (pwrite_all(direct_fd, data, whole, off) == 0) {
+      data += whole;
+      len -= whole;
+      off += whole;
+    } else {
+      direct_refused = 1; /* written again, all of it, through the page cache */
+    }
+  }
+  return pwrite_all(out_fd, data, len, off);
+}
+
 static void wait_for_writer(void);
 
-static void stop_logging(void) {
-  logging = 0;
-  used = 0;
-  wait_for_writer(); /* the writer must be done with out_fd before it is closed */
+static void close_outputs(void) {
+  if (direct_fd >= 0) close(direct_fd);
   if (out_fd >= 0) close(out_fd);
   if (stats_fd >= 0) close(stats_fd);
-  out_fd = stats_fd = -1;
+  direct_fd = out_fd = stats_fd = -1;
+}
+
+static void stop_logging(void) {
+  hot.logging = 0;
+  hot.used = 0;
+  wait_for_writer(); /* the writer must be done with the files before they are closed */
+  close_outputs();
 }
 
 /* The writer thread: writes the submitted buffers in order. After a failed
@@ -186,10 +258,11 @@ static void *writer_main(void *arg) {
     while (written == submitted) pthread_cond_wait(&ring_ready, &ring_lock);
     unsigned i = (unsigned)(written % RING);
     size_t len = ring_len[i];
-    int fd = out_fd;
+    uint64_t off = ring_off[i];
+    int direct = use_direct;
     int failed = writer_error;
     pthread_mutex_unlock(&ring_lock);
-    int err = failed ? 0 : write_all(fd, ring[i], len);
+    int err = failed ? 0 : write_at(ring[i], len, off, direct);
     pthread_mutex_lock(&ring_lock);
     if (err != 0 && writer_error == 0) writer_error = err;
     written++;
@@ -237,35 +310,56 @@ static void wait_for_writer(void) {
 
 static int open_outputs(void);
 
-/* Hands the current buffer to the writer thread (started at the first full
-   buffer; written here if it cannot be started, or when `may_start` is 0 and
-   it is not running) and moves to the next one, waiting only if the writer
-   has all RING buffers. */
-static void hand_over(int may_start) {
-  if (used == 0) return;
+/* Hands the current buffer to the writer thread and moves on to the next
+   one, waiting only if the writer has all RING buffers. `full`: the buffer
+   is full; the writer thread is started at the first full buffer, and a
+   buffer that is not full (a mark, the end) is written here while there is
+   no writer thread.
+
+   Direct writes take whole 4 KiB blocks at block offsets, so the bytes
+   after the buffer's last whole block (`keep`) are carried to the start of
+   the next buffer: a full buffer is written without them; a mark or the
+   end writes them too, through the page cache, and the next buffer writes
+   them again with its first block. The file only ever holds whole records
+   of the capture. When the writer falls behind (all RING buffers with it),
+   direct writes stop for good: the page cache absorbs bursts that a slow
+   disk cannot. */
+static void hand_over(int full) {
+  size_t have = hot.used;
+  if (have == sent) return; /* nothing new since the last mark */
   int saved_errno = errno;
-  if (out_fd < 0 && (!logging || open_outputs() != 0)) {
+  if (out_fd < 0 && (!hot.logging || open_outputs() != 0)) {
     stop_logging();
     errno = saved_errno;
     return;
   }
-  if (!writer_running && (!may_start || start_writer() != 0)) {
-    int err = write_all(out_fd, buffer, used);
-    used = 0;
-    if (err != 0) write_failed(err);
-    errno = saved_errno;
-    return;
+  size_t keep = use_direct ? have & (DIRECT_ALIGN - 1) : 0;
+  size_t len = full ? have - keep : have;
+  unsigned char *from = hot.buffer;
+  uint64_t off = file_off;
+  int err;
+  if (!writer_running && (!full || start_writer() != 0)) {
+    err = write_at(from, len, off, use_direct);
+    if (keep > 0) memmove(from, from + have - keep, keep);
+  } else {
+    pthread_mutex_lock(&ring_lock);
+    ring_len[ring_cur] = len;
+    ring_off[ring_cur] = off;
+    submitted++;
+    pthread_cond_signal(&ring_ready);
+    if (submitted - written >= RING) {
+      use_direct = 0;
+      while (submitted - written >= RING) pthread_cond_wait(&ring_done, &ring_lock);
+    }
+    err = writer_error;
+    pthread_mutex_unlock(&ring_lock);
+    ring_cur = (ring_cur + 1) % RING;
+    hot.buffer = ring[ring_cur];
+    memcpy(hot.buffer, from + have - keep, keep);
   }
-  pthread_mutex_lock(&ring_lock);
-  ring_len[ring_cur] = used;
-  submitted++;
-  pthread_cond_signal(&ring_ready);
-  while (submitted - written >= RING) pthread_cond_wait(&ring_done, &ring_lock);
-  int err = writer_error;
-  pthread_mutex_unlock(&ring_lock);
-  ring_cur = (ring_cur + 1) % RING;
-  buffer = ring[ring_cur];
-  used = 0;
+  file_off += have - keep;
+  hot.used = keep;
+  sent = full ? 0 : keep;
   if (err != 0) write_failed(err);
   errno = saved_errno;
 }
@@ -282,17 +376,17 @@ static void flush_and_wait(void) {
   int saved_errno = errno;
   hand_over(0);
   int err = drain_writer();
-  if (err != 0 && logging) write_failed(err);
+  if (err != 0 && hot.logging) write_failed(err);
   errno = saved_errno;
 }
 
 static inline void room(size_t need) {
-  if (BUFFER_SIZE - used < need) flush_buffer();
+  if (BUFFER_SIZE - hot.used < need) flush_buffer();
 }
-static inline void put8(unsigned v) { buffer[used++] = (unsigned char)v; }
-static inline void put16(uint16_t v) { memcpy(buffer + used, &v, 2); used += 2; }
-static inline void put32(uint32_t v) { memcpy(buffer + used, &v, 4); used += 4; }
-static inline void put64(uint64_t v) { memcpy(buffer + used, &v, 8); used += 8; }
+static inline void put8(unsigned v) { hot.buffer[hot.used++] = (unsigned char)v; }
+static inline void put16(uint16_t v) { memcpy(hot.buffer + hot.used, &v, 2); hot.used += 2; }
+static inline void put32(uint32_t v) { memcpy(hot.buffer + hot.used, &v, 4); hot.used += 4; }
+static inline void put64(uint64_t v) { memcpy(hot.buffer + hot.used, &v, 8); hot.used += 8; }
 static inline void put_ptr(const void *p) { put64((uint64_t)(uintptr_t)p); }
 /* The hooks encode through a local cursor: stores through `unsigned char *`
    may alias `used`, which would otherwise be reloaded after every byte. */
@@ -334,12 +428,10 @@ static inline void put_size(size_t v) {
 #define CODE_SLOTS (1u << 16)
 
 static int stacks_wanted; /* PYMEM_CAPTURE_STACKS=1: header flag bit 2 */
-static int stacks_on;     /* the profile function was installed in some thread */
 /* Records of an id are written once per file: an id is written when its
    emitted stamp equals emit_gen. A traced child made by fork() starts a new
    file, so it bumps emit_gen and writes again what it uses. */
 static uint32_t emit_gen = 1;
-static uint32_t last_stack;     /* stack id of the last stack-switch written */
 static uint64_t stacks_dropped; /* calls whose stack could not be interned */
 
 /* The current thread's shadow stack: stack ids of the active Python frames,
@@ -550,8 +642,8 @@ static void emit_string(uint32_t id) {
   put8(OP_STRING | DOMAIN_NONE << 4);
   put32(id);
   put16((uint16_t)len);
-  memcpy(buffer + used, str_arena + str_off[id], len);
-  used += len;
+  memcpy(hot.buffer + hot.used, str_arena + str_off[id], len);
+  hot.used += len;
 }
 
 static void emit_frame(uint32_t id) {
@@ -593,21 +685,20 @@ static void switch_stack(uint32_t s) {
   room(1 + 4);
   put8(OP_STACK_SWITCH | DOMAIN_NONE << 4);
   put32(s);
-  last_stack = s;
+  hot.last_stack = s;
 }
 
 /* Called by every hook before its record: the stack in force for a record
    is the one of the thread that made the request. */
 static inline void stack_sync(void) {
-  if (!stacks_on) return;
+  if (!hot.stacks_on) return;
   uint32_t s = current_stack();
-  if (s != last_stack) switch_stack(s);
+  if (s != hot.last_stack) switch_stack(s);
 }
 
 /* ---- the hooks ---------------------------------------------------------- */
 
 static void finish_capture(void);
-static int exit_hook_registered;
 
 /* Py_AtExit functions run at the very end of Py_FinalizeEx, after the
    interpreter was deleted. The capture ends there rather than in the
@@ -617,8 +708,8 @@ static int exit_hook_registered;
    runtime state that holds the list is reset when the runtime initializes,
    before any MEM or OBJ request. Py_AtExit only stores the pointer. */
 static inline void register_exit_hook(void) {
-  if (exit_hook_registered) return;
-  exit_hook_registered = 1;
+  if (hot.exit_hook_registered) return;
+  hot.exit_hook_registered = 1;
   Py_AtExit(finish_capture);
 }
 
@@ -626,14 +717,14 @@ static void *hook_malloc(void *ctx, size_t size) {
   register_exit_hook();
   struct wrapped_domain *d = ctx;
   void *p = d->next.malloc(d->next.ctx, size);
-  if (logging) {
+  if (hot.logging) {
     stack_sync();
     room(MAX_RECORD);
-    unsigned char *o = buffer + used;
+    unsigned char *o = hot.buffer + hot.used;
     *o++ = (unsigned char)(OP_MALLOC | d->tag_domain);
     o = wptr(wsize(o, size), p);
-    used = (size_t)(o - buffer);
-    records++;
+    hot.used = (size_t)(o - hot.buffer);
+    hot.records++;
   }
   return p;
 }
@@ -642,14 +733,14 @@ static void *hook_calloc(void *ctx, size_t nelem, size_t elsize) {
   register_exit_hook();
   struct wrapped_domain *d = ctx;
   void *p = d->next.calloc(d->next.ctx, nelem, elsize);
-  if (logging) {
+  if (hot.logging) {
     stack_sync();
     room(MAX_RECORD);
-    unsigned char *o = buffer + used;
+    unsigned char *o = hot.buffer + hot.used;
     *o++ = (unsigned char)(OP_CALLOC | d->tag_domain);
     o = wptr(wsize(wsize(o, nelem), elsize), p);
-    used = (size_t)(o - buffer);
-    records++;
+    hot.used = (size_t)(o - hot.buffer);
+    hot.records++;
   }
   return p;
 }
@@ -658,14 +749,14 @@ static void *hook_realloc(void *ctx, void *old, size_t size) {
   register_exit_hook();
   struct wrapped_domain *d = ctx;
   void *p = d->next.realloc(d->next.ctx, old, size);
-  if (logging) {
+  if (hot.logging) {
     stack_sync();
     room(MAX_RECORD);
-    unsigned char *o = buffer + used;
+    unsigned char *o = hot.buffer + hot.used;
     *o++ = (unsigned char)(OP_REALLOC | d->tag_domain);
     o = wptr(wsize(wptr(o, old), size), p);
-    used = (size_t)(o - buffer);
-    records++;
+    hot.used = (size_t)(o - hot.buffer);
+    hot.records++;
   }
   return p;
 }
@@ -673,27 +764,27 @@ static void *hook_realloc(void *ctx, void *old, size_t size) {
 static void hook_free(void *ctx, void *ptr) {
   struct wrapped_domain *d = ctx;
   d->next.free(d->next.ctx, ptr);
-  if (logging) {
+  if (hot.logging) {
     stack_sync();
     room(MAX_RECORD);
-    unsigned char *o = buffer + used;
+    unsigned char *o = hot.buffer + hot.used;
     *o++ = (unsigned char)(OP_FREE | d->tag_domain);
     o = wptr(o, ptr);
-    used = (size_t)(o - buffer);
-    records++;
+    hot.used = (size_t)(o - hot.buffer);
+    hot.records++;
   }
 }
 
 static void *hook_arena_alloc(void *ctx, size_t size) {
   (void)ctx;
   void *p = arena_next.alloc(arena_next.ctx, size);
-  if (logging) {
+  if (hot.logging) {
     stack_sync();
     room(MAX_RECORD);
     put8(OP_ARENA_ALLOC | DOMAIN_ARENA << 4);
     put_size(size);
     put_ptr(p);
-    records++;
+    hot.records++;
   }
   return p;
 }
@@ -701,13 +792,13 @@ static void *hook_arena_alloc(void *ctx, size_t size) {
 static void hook_arena_free(void *ctx, void *ptr, size_t size) {
   (void)ctx;
   arena_next.free(arena_next.ctx, ptr, size);
-  if (logging) {
+  if (hot.logging) {
     stack_sync();
     room(MAX_RECORD);
     put8(OP_ARENA_FREE | DOMAIN_ARENA << 4);
     put_ptr(ptr);
     put_size(size);
-    records++;
+    hot.records++;
   }
 }
 
@@ -740,9 +831,9 @@ static void write_mark_record(uint32_t id, size_t len) {
   put8(OP_MARK | DOMAIN_NONE << 4);
   put32(id);
   put16((uint16_t)len);
-  memcpy(buffer + used, clean_label, len);
-  used += len;
-  records++;
+  memcpy(hot.buffer + hot.used, clean_label, len);
+  hot.used += len;
+  hot.records++;
 }
 
 /* Appends `### MARK id label events=n`, the text sys._debugmallocstats()
@@ -779,7 +870,7 @@ static void dump_stats(uint32_t id, uint64_t events, int with_types) {
    record and, with a stats file, the statistics at this point. Returns the
    mark id, 0 when nothing is being captured, -1 without the GIL. */
 PYMEM_EXPORT int pymem_capture_mark(const char *label) {
-  if (!logging) return 0;
+  if (!hot.logging) return 0;
   if (!PyGILState_Check()) {
     say("pymem_capture_mark called without the GIL (use ctypes.PyDLL, not CDLL): mark ignored\n", NULL, NULL);
     return -1;
@@ -790,7 +881,7 @@ PYMEM_EXPORT int pymem_capture_mark(const char *label) {
   size_t len = sanitize_label(label);
   uint32_t id = ++marks;
   write_mark_record(id, len);
-  uint64_t events = records;
+  uint64_t events = hot.records;
   flush_and_wait();
   if (stats_fd >= 0) dump_stats(id, events, 1);
   return (int)id;
@@ -805,7 +896,7 @@ PYMEM_EXPORT int pymem_capture_mark(const char *label) {
    without the GIL. The profile function cannot be installed by the
    constructor: it runs before the interpreter exists. */
 PYMEM_EXPORT int pymem_capture_enable_stacks(PyObject *frame) {
-  if (!logging || !stacks_wanted) return 0;
+  if (!hot.logging || !stacks_wanted) return 0;
   if (!PyGILState_Check()) {
     say("pymem_capture_enable_stacks called without the GIL (use ctypes.PyDLL, not CDLL): ignored\n", NULL, NULL);
     return -1;
@@ -827,7 +918,7 @@ PYMEM_EXPORT int pymem_capture_enable_stacks(PyObject *frame) {
     }
   }
   PyEval_SetProfile(stack_profile, NULL);
-  stacks_on = 1;
+  hot.stacks_on = 1;
   return 1;
 }
 
@@ -841,9 +932,9 @@ static void write_header(void) {
   int mem_is_obj = mem.malloc == obj.malloc && mem.calloc == obj.calloc && mem.realloc == obj.realloc && mem.free == obj.free;
   int differs_from_raw = mem.malloc != raw.malloc || mem.calloc != raw.calloc || mem.realloc != raw.realloc || mem.free != raw.free;
   int64_t escaped = allocated_blocks != NULL ? (int64_t)allocated_blocks() : 0;
-  used = 0;
-  memcpy(buffer, "PYMTRC01", 8);
-  used = 8;
+  hot.used = 0;
+  memcpy(hot.buffer, "PYMTRC01", 8);
+  hot.used = 8;
   put32(1);
   put32(8);
   put32((uint32_t)getpid());
@@ -868,10 +959,16 @@ static void name_outputs(int child) {
    for a child (so a child that never runs Python, or leaves with _exit
    before allocating, leaves no file). */
 static int open_outputs(void) {
-  out_fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  file_off = 0;
+  sent = 0;
+  direct_refused = 0;
+  direct_fd = direct_wanted ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_DIRECT, 0644) : -1;
+  use_direct = direct_fd >= 0;
+  out_fd = open(out_path, O_WRONLY | O_CREAT | (direct_fd >= 0 ? 0 : O_TRUNC) | O_CLOEXEC, 0644);
   if (out_fd < 0) {
     say("cannot open ", out_path, ": ");
     say(strerror(errno), "; nothing is captured\n", NULL);
+    close_outputs();
     return -1;
   }
   if (stats_base[0] != '\0') {
@@ -933,22 +1030,20 @@ static void after_fork_in_child(void) {
   writer_error = 0;
   submitted = written = 0;
   ring_cur = 0;
-  buffer = ring[0];
-  used = 0;
-  if (!logging) return;
-  used = 0; /* what is buffered belongs to the parent, which writes it */
-  if (out_fd >= 0) close(out_fd);
-  if (stats_fd >= 0) close(stats_fd);
-  out_fd = stats_fd = -1;
+  hot.buffer = ring[0];
+  hot.used = 0;
+  if (!hot.logging) return;
+  hot.used = 0; /* what is buffered belongs to the parent, which writes it */
+  close_outputs();
   if (!trace_children) {
-    logging = 0;
+    hot.logging = 0;
     return;
   }
-  records = 0;
+  hot.records = 0;
   marks = 0;
   is_child = 1;
   emit_gen++; /* a new file: stacks are written again when used */
-  last_stack = 0;
+  hot.last_stack = 0;
   name_outputs(1);
   /* The child starts with its parent's heap: the header's escaped-block
      count says how much of it the capture does not show. */
@@ -961,6 +1056,8 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
   const char *stats = getenv("PYMEM_CAPTURE_STATS");
   const char *children = getenv("PYMEM_CAPTURE_CHILDREN");
   trace_children = children != NULL && strcmp(children, "1") == 0;
+  const char *direct = getenv("PYMEM_CAPTURE_DIRECT");
+  direct_wanted = direct == NULL || strcmp(direct, "0") != 0;
   const char *stacks = getenv("PYMEM_CAPTURE_STACKS");
   stacks_wanted = stacks != NULL && strcmp(stacks, "1") == 0;
   int child = getenv("PYMEM_CAPTURE_PARENT") != NULL;
@@ -980,6 +1077,7 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
     unsetenv("PYMEM_CAPTURE_STATS");
     unsetenv("PYMEM_CAPTURE_CHILDREN");
     unsetenv("PYMEM_CAPTURE_STACKS");
+    unsetenv("PYMEM_CAPTURE_DIRECT");
   }
 
   const char *pythonmalloc = getenv("PYTHONMALLOC");
@@ -999,6 +1097,7 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
 
   name_outputs(child);
   if (!child && open_outputs() != 0) return;
+  madvise(ring, sizeof ring, MADV_HUGEPAGE); /* a hint: without it, small pages */
 
   write_header();
   PyMem_GetAllocator(PYMEM_DOMAIN_MEM, &mem_domain.next);
@@ -1007,7 +1106,7 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
   mem_hooks = (PyMemAllocatorEx){&mem_domain, hook_malloc, hook_calloc, hook_realloc, hook_free};
   obj_hooks = (PyMemAllocatorEx){&obj_domain, hook_malloc, hook_calloc, hook_realloc, hook_free};
   arena_hooks = (PyObjectArenaAllocator){NULL, hook_arena_alloc, hook_arena_free};
-  logging = 1;
+  hot.logging = 1;
   PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &mem_hooks);
   PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &obj_hooks);
   PyObject_SetArenaAllocator(&arena_hooks);
@@ -1020,8 +1119,8 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
    free lists are gone with the interpreter), then the end record. Requests
    after it are forwarded but not logged. */
 static void finish_capture(void) {
-  if (!logging) return;
-  if (records == 0 && is_child) {
+  if (!hot.logging) return;
+  if (hot.records == 0 && is_child) {
     /* A traced child that never ran Python (a shell, a compiler): no file. */
     stop_logging();
     return;
@@ -1032,7 +1131,7 @@ static void finish_capture(void) {
   size_t len = sanitize_label("atexit");
   uint32_t id = ++marks;
   write_mark_record(id, len);
-  uint64_t events = records;
+  uint64_t events = hot.records;
   flush_and_wait();
 #if PY_VERSION_HEX < 0x030C0000
   if (stats_fd >= 0) dump_stats(id, events, 0);
@@ -1040,7 +1139,7 @@ static void finish_capture(void) {
   /* 3.12+ keeps pymalloc's state in the interpreter, gone by now. */
   (void)events;
 #endif
-  if (!logging) return;
+  if (!hot.logging) return;
   if (stacks_dropped > 0) {
     char n[32];
     snprintf(n, sizeof n, "%llu", (unsigned long long)stacks_dropped);
@@ -1048,12 +1147,10 @@ static void finish_capture(void) {
   }
   room(1 + 8);
   put8(OP_END | DOMAIN_NONE << 4);
-  put64(records);
+  put64(hot.records);
   flush_and_wait();
-  logging = 0;
-  if (out_fd >= 0) close(out_fd);
-  if (stats_fd >= 0) close(stats_fd);
-  out_fd = stats_fd = -1;
+  hot.logging = 0;
+  close_outputs();
 }
 
 __attribute__((destructor)) static void pymem_capture_finish(void) {

@@ -47,6 +47,19 @@ export interface CaptureStacks {
   requestsInPython: number;
 }
 
+/**
+ * The partial record cut off the end of a capture whose process died while
+ * writing (see `readCaptureBack`).
+ */
+export interface CaptureCut {
+  /** Byte offset of the partial record: the file's size after the cut. */
+  offset: number;
+  /** Bytes removed (fewer than one record). */
+  bytes: number;
+  /** Index of the record that was cut short: the number of complete records before it. */
+  record: number;
+}
+
 /** What `capture()` did. */
 export interface CaptureResult {
   /** Exit code of the traced program; 128 + the signal number when a signal ended it. */
@@ -65,6 +78,11 @@ export interface CaptureResult {
   ended: boolean;
   /** The marks, in order; the last is `atexit` when the process exited normally. */
   marks: CaptureMark[];
+  /**
+   * The partial last record cut off the file, when the process died in the
+   * middle of writing one (a SIGKILL); `null` otherwise.
+   */
+  cut: CaptureCut | null;
   /** What the stack records hold, or `null` when stacks were not asked for. */
   stacks: CaptureStacks | null;
   /** Size of the capture file in bytes. */

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRawCapture, OP_END, OP_MALLOC, parseStatsFile, RAW_FLAG_STACKS } from '@pymem/trace';
@@ -94,14 +95,61 @@ describe('capture() of a real python3', () => {
     expect(kid.header.pid).toBe(Number(kids[0]!.slice('family.bin.'.length)));
   });
 
-  it('reports the exit code, and a process that died has no end record', async () => {
+  it('reports the exit code of a program that failed', async () => {
     const failed = await capture({ argv: ['python3', '-c', 'import sys; sys.exit(5)'], output: join(dir, 'exit5.bin'), env, stdio: 'ignore' });
-    expect(failed).toMatchObject({ exitCode: 5, signal: null, ended: true });
-    // Full buffers are written by a writer thread: enough requests to fill several, then a
-    // pause so that thread has run even on a loaded machine, then a kill with no end record.
-    const killed = await capture({ argv: ['python3', '-c', 'import os, signal, time; x = [str(i) for i in range(300000)]; time.sleep(1); os.kill(os.getpid(), signal.SIGKILL)'], output: join(dir, 'killed.bin'), env, stdio: 'ignore' });
-    expect(killed).toMatchObject({ exitCode: 137, signal: 'SIGKILL', ended: false, marks: [] });
-    expect(killed.records).toBeGreaterThan(0);
+    expect(failed).toMatchObject({ exitCode: 5, signal: null, ended: true, cut: null });
+  });
+
+  it('a process killed at a known point keeps every record written before the kill; a partial last record is cut off', async () => {
+    // The program marks (everything so far is then in the file), goes on until the
+    // writer thread has written a buffer after the mark (the file grew), tells the
+    // test its pid through a FIFO and waits for the SIGKILL the test sends: the
+    // point of the kill is an event, not a time.
+    const fifo = join(dir, 'ready.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const output = join(dir, 'killed.bin');
+    const code = [
+      'import os, signal, sys, pymem_capture',
+      'out, fifo = sys.argv[1], sys.argv[2]',
+      'x = [str(i) for i in range(300000)]',
+      'pymem_capture.mark("ready")',
+      'size = os.stat(out).st_size',
+      'keep = []',
+      'while os.stat(out).st_size == size:',
+      '    keep.append([str(i) for i in range(1000)])',
+      'with open(fifo, "w") as f:',
+      '    f.write(str(os.getpid()))',
+      'while True:',
+      '    signal.pause()',
+    ].join('\n');
+    const run = capture({ argv: ['python3', '-c', code, output, fifo], output, env, stdio: 'ignore' });
+    const pid = await Promise.race([
+      readFile(fifo, 'utf8'),
+      run.then((r) => {
+        throw new Error(`the program exited (code ${r.exitCode}) before it was ready`);
+      }),
+    ]);
+    process.kill(Number(pid), 'SIGKILL');
+    const r = await run;
+    expect(r).toMatchObject({ exitCode: 137, signal: 'SIGKILL', ended: false, pid: Number(pid) });
+    expect(r.marks.map((m) => m.label)).toEqual(['ready']);
+    expect(r.marks[0]!.events).toBeGreaterThan(300000);
+    expect(r.records).toBeGreaterThan(r.marks[0]!.events + 1000); // the buffer written after the mark
+
+    // The file now holds whole records only: every reader takes it.
+    const bytes = new Uint8Array(readFileSync(output));
+    expect(r.outputBytes).toBe(bytes.length);
+    const summary = decodeRawCapture(bytes, () => undefined);
+    expect(summary).toMatchObject({ records: r.records, ended: false });
+    if (r.cut !== null) {
+      // Buffers are written in whole 4 KiB blocks (O_DIRECT): the kill left the
+      // record that straddled the last block boundary cut short.
+      expect(r.cut.offset).toBe(bytes.length);
+      expect(r.cut.record).toBe(r.records);
+      expect(r.cut.bytes).toBeGreaterThan(0);
+      expect(r.cut.bytes).toBeLessThan(25); // less than the longest record
+      expect((r.cut.offset + r.cut.bytes) % 4096).toBe(0);
+    }
   });
 
   it('a mark waits for the writer thread: a process killed after a mark keeps every record up to it', async () => {

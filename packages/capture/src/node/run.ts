@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { OP_CALLOC, OP_FREE, OP_MALLOC, OP_MARK, OP_REALLOC } from '@pymem/trace';
-import { openRawCapture } from '@pymem/trace/node';
 import { CaptureError } from '../capture-error.js';
-import type { CaptureMark, CaptureOpts, CaptureResult, CaptureStacks } from '../capture-types.js';
+import type { CaptureOpts, CaptureResult, CaptureStacks } from '../capture-types.js';
 import { pythonHelperDir, pythonStacksDir } from './assets.js';
 import { buildCaptureLibrary } from './library.js';
+import { readCaptureBack } from './read-back.js';
 import { checkCaptureSupport } from './support.js';
 
 /** The environment of the traced program, without any capture settings inherited from ours. */
@@ -96,27 +95,21 @@ export async function capture(opts: CaptureOpts): Promise<CaptureResult> {
   if (!existsSync(output) || statSync(output).size < 40) {
     throw new CaptureError('E_NO_CAPTURE', `${argv.join(' ')} exited with code ${code} but wrote no capture to ${output} (see its messages above; was it CPython ${support.python.version.join('.')} itself, not a wrapper script?)`);
   }
-  const marks: CaptureMark[] = [];
-  let requestsInPython = 0;
-  const reader = openRawCapture(output);
-  const summary = await reader.forEach((r) => {
-    const op = r.op;
-    if (op === OP_MARK) marks.push({ id: r.markId, label: r.markLabel, events: r.index + 1 });
-    else if (r.stack !== 0 && (op === OP_MALLOC || op === OP_CALLOC || op === OP_REALLOC || op === OP_FREE)) requestsInPython++;
-  });
-  const table = summary.stacks;
-  const stacks: CaptureStacks | null = opts.stacks === true ? { stacks: table?.stackCount ?? 0, frames: table?.frameCount ?? 0, strings: table?.stringCount ?? 0, requestsInPython } : null;
+  const back = await readCaptureBack(output);
+  const table = back.stacks;
+  const stacks: CaptureStacks | null = opts.stacks === true ? { stacks: table?.stackCount ?? 0, frames: table?.frameCount ?? 0, strings: table?.stringCount ?? 0, requestsInPython: back.requestsInPython } : null;
   return {
     exitCode: code,
     signal,
-    pid: summary.header.pid,
+    pid: back.pid,
     output,
     stats,
-    records: summary.records,
-    ended: summary.ended,
-    marks,
+    records: back.records,
+    ended: back.ended,
+    marks: back.marks,
+    cut: back.cut,
     stacks,
-    outputBytes: statSync(output).size,
+    outputBytes: back.bytes,
     statsBytes: stats !== null && existsSync(stats) ? statSync(stats).size : 0,
     compiled: lib.compiled,
     library: lib.path,
