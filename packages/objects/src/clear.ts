@@ -30,10 +30,14 @@ import {
   T_LIST,
   T_SET,
   T_WEAKREF,
+  T_FUNCTION,
+  T_MODULE,
+  T_TYPE,
 } from './layout.js';
 import { decref, xdecref } from './refcount.js';
 import type { SpaceState } from './state.js';
 import { weakrefClear } from './weakrefs.js';
+import { funcClear, moduleClear, typeClear } from './runtime-objects.js';
 
 /** Calls the type's `tp_clear` on `a`; false when the type has none (tuple, method). */
 export function tpClear(sp: SpaceState, a: number): boolean {
@@ -51,6 +55,15 @@ export function tpClear(sp: SpaceState, a: number): boolean {
       return true;
     case T_WEAKREF:
       weakrefClear(sp, a);
+      return true;
+    case T_FUNCTION:
+      funcClear(sp, a);
+      return true;
+    case T_MODULE:
+      moduleClear(sp, a);
+      return true;
+    case T_TYPE:
+      typeClear(sp, a);
       return true;
     default:
       if (t >= FIRST_CLASS_ID) {

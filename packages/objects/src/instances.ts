@@ -70,11 +70,15 @@ export function defineClass(sp: SpaceState, name: string, opts: ClassOpts = {}):
 export function instance(sp: SpaceState, cls: ClassInfo | number): number {
   const c = typeof cls === 'number' ? sp.classes[cls - FIRST_CLASS_ID] : cls;
   if (c === undefined || sp.classes[c.id - FIRST_CLASS_ID] !== c) throw new ObjectModelError('E_VALUE', `instance: not a class of this space`);
+  const typeObject = sp.classObjects[c.id - FIRST_CLASS_ID] ?? 0;
+  if (typeObject < 0) throw new ObjectModelError('E_DEAD', `instance: the class object of ${c.name} was deallocated`);
   const block = sp.malloc(c.presize + c.basicsize);
   sp.mem.u8.fill(0, block, block + c.presize + c.basicsize);
   const a = block + c.presize;
   sp.gcLink(a);
   sp.born(a, c.id, false);
+  // a heap type's instances hold a reference to it
+  if (typeObject > 0) incref(sp, typeObject);
   sp.track(a);
   if (c.managedDict) {
     const k = c.sharedKeys;
@@ -253,6 +257,9 @@ export function instanceDealloc(sp: SpaceState, a: number): void {
     }
   }
   sp.gcDel(a, c.presize, c.presize + c.basicsize, t);
+  // subtype_dealloc: the type's reference goes last
+  const cls = sp.classObjects[ci] ?? 0;
+  if (cls > 0) decref(sp, cls);
   trashEnd(sp);
 }
 

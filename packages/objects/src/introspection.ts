@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { keysSize } from './dict-keys.js';
-import { BYTEARRAY_ALLOC, BYTES_DATA, DICT_BLOCK, DICT_KEYS, DICT_USED, DICT_VALUES, DK_NENTRIES, DK_REFCNT, DK_USABLE, FIRST_CLASS_ID, GC_NEXT, LIST_ALLOCATED, LIST_BLOCK, OB_SIZE, OB_TYPE, SET_BLOCK, SET_MASK, SET_SMALLTABLE, SET_TABLE, SET_USED, STR_LENGTH, T_BOOL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_NONE, T_OBJECT, T_SET, T_STR, T_TUPLE, T_METHOD, T_WEAKREF, METHOD_BLOCK, WEAKREF_BLOCK, intBlockSize, strBlockSize, tupleBlockSize } from './layout.js';
+import { BYTEARRAY_ALLOC, BYTES_DATA, DICT_BLOCK, DICT_KEYS, DICT_USED, DICT_VALUES, DK_NENTRIES, DK_REFCNT, DK_USABLE, FIRST_CLASS_ID, GC_NEXT, LIST_ALLOCATED, LIST_BLOCK, OB_SIZE, OB_TYPE, SET_BLOCK, SET_MASK, SET_SMALLTABLE, SET_TABLE, SET_USED, STR_LENGTH, T_BOOL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_NONE, T_OBJECT, T_SET, T_STR, T_TUPLE, T_METHOD, T_WEAKREF, METHOD_BLOCK, WEAKREF_BLOCK, T_FUNCTION, T_BUILTIN_FUNCTION, T_MODULE, T_GETSET, T_MEMBER, T_TYPE, FUNC_BLOCK, CFUNC_BLOCK, MODULE_BLOCK, DESCR_BLOCK, GC_HEAD, STATIC_TYPE_SIZE, HEAP_TYPE_SIZE, HT_CACHED_KEYS, intBlockSize, strBlockSize, tupleBlockSize } from './layout.js';
 import type { SpaceState } from './state.js';
 import { traverse } from './traverse.js';
 import { strIsAscii, strKind } from './str-data.js';
@@ -99,6 +99,21 @@ export function sizeof(sp: SpaceState, a: number): number {
       return METHOD_BLOCK;
     case T_WEAKREF:
       return WEAKREF_BLOCK;
+    case T_FUNCTION:
+      return FUNC_BLOCK;
+    case T_BUILTIN_FUNCTION:
+      return CFUNC_BLOCK;
+    case T_MODULE:
+      return MODULE_BLOCK;
+    case T_GETSET:
+    case T_MEMBER:
+      return DESCR_BLOCK;
+    case T_TYPE: {
+      // type.__sizeof__ (+ the GC head, which 3.11.7's getsizeof adds for static types too)
+      if (sp.isStatic(a)) return GC_HEAD + STATIC_TYPE_SIZE;
+      const keys = sp.r(a + HT_CACHED_KEYS);
+      return GC_HEAD + HEAP_TYPE_SIZE + (keys === 0 ? 0 : keysSize(sp.mem, keys));
+    }
     default: {
       const c = sp.classes[t - FIRST_CLASS_ID]!;
       return c.presize + c.basicsize;

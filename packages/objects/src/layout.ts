@@ -34,11 +34,23 @@ export const T_OBJECT = 13;
 export const T_METHOD = 14;
 /** Type id of `weakref.ReferenceType` (`weakref.ref`). */
 export const T_WEAKREF = 15;
+/** Type id of `function` (a `def`). */
+export const T_FUNCTION = 16;
+/** Type id of `builtin_function_or_method` (`len`, a C method bound to its module). */
+export const T_BUILTIN_FUNCTION = 17;
+/** Type id of `module`. */
+export const T_MODULE = 18;
+/** Type id of `type`: class objects (heap types) and the static built-in types. */
+export const T_TYPE = 19;
+/** Type id of `getset_descriptor` (a class's `__dict__` and `__weakref__`). */
+export const T_GETSET = 20;
+/** Type id of `member_descriptor` (one per `__slots__` name). */
+export const T_MEMBER = 21;
 /** Type ids of classes made with `ObjectSpace.defineClass` start here. */
 export const FIRST_CLASS_ID = 32;
 
 /** Names of the built-in type ids, indexed by id. */
-export const BUILTIN_TYPE_NAMES: readonly string[] = ['', 'NoneType', 'bool', 'int', 'float', 'str', 'bytes', 'bytearray', 'tuple', 'list', 'dict', 'set', 'frozenset', 'object', 'method', 'ReferenceType'];
+export const BUILTIN_TYPE_NAMES: readonly string[] = ['', 'NoneType', 'bool', 'int', 'float', 'str', 'bytes', 'bytearray', 'tuple', 'list', 'dict', 'set', 'frozenset', 'object', 'method', 'ReferenceType', 'function', 'builtin_function_or_method', 'module', 'type', 'getset_descriptor', 'member_descriptor'];
 
 /** `ob_refcnt` (Py_ssize_t). */
 export const OB_REFCNT = 0;
@@ -258,3 +270,80 @@ export const GC_FLAG_FINALIZED = 1;
 export const GC_FLAG_COLLECTING = 2;
 /** GC flag: tentatively unreachable (`NEXT_MASK_UNREACHABLE`). */
 export const GC_FLAG_UNREACHABLE = 4;
+
+/** `PyFunctionObject.func_globals` (fields of a function, 8 bytes each from here: builtins, name, qualname, code, defaults, kwdefaults, closure, doc, dict, weakreflist, module, annotations). */
+export const FUNC_GLOBALS = 16;
+/** `func_builtins`. */
+export const FUNC_BUILTINS = 24;
+/** `func_name`. */
+export const FUNC_NAME = 32;
+/** `func_qualname`. */
+export const FUNC_QUALNAME = 40;
+/** `func_code` (code objects are not modelled: 0). */
+export const FUNC_CODE = 48;
+/** `func_defaults`. */
+export const FUNC_DEFAULTS = 56;
+/** `func_kwdefaults`. */
+export const FUNC_KWDEFAULTS = 64;
+/** `func_closure`. */
+export const FUNC_CLOSURE = 72;
+/** `func_doc`. */
+export const FUNC_DOC = 80;
+/** `func_dict`. */
+export const FUNC_DICT = 88;
+/** `func_weakreflist`. */
+export const FUNC_WEAKREFS = 96;
+/** `func_module`. */
+export const FUNC_MODULE = 104;
+/** `func_annotations`. */
+export const FUNC_ANNOTATIONS = 112;
+/** Request size of a function: GC head + `sizeof(PyFunctionObject)` (136). */
+export const FUNC_BLOCK = 152;
+/** `PyCFunctionObject.m_self`. */
+export const CFUNC_SELF = 24;
+/** `PyCFunctionObject.m_module`. */
+export const CFUNC_MODULE = 32;
+/** `PyCFunctionObject.m_weakreflist`. */
+export const CFUNC_WEAKREFS = 40;
+/** Request size of a builtin function: GC head + 56. */
+export const CFUNC_BLOCK = 72;
+/** `PyModuleObject.md_dict`. */
+export const MODULE_DICT = 16;
+/** `PyModuleObject.md_weaklist`. */
+export const MODULE_WEAKREFS = 40;
+/** `PyModuleObject.md_name`. */
+export const MODULE_NAME = 48;
+/** Request size of a module: GC head + 56. */
+export const MODULE_BLOCK = 72;
+/** `sizeof(PyTypeObject)`: a static type (its `sys.getsizeof` is this + 16). */
+export const STATIC_TYPE_SIZE = 408;
+/** `sizeof(PyHeapTypeObject)`: a class's `type.__sizeof__` before its cached keys. */
+export const HEAP_TYPE_SIZE = 904;
+/** `tp_itemsize` of `type` (`sizeof(PyMemberDef)`): a class object has one per slot, plus a sentinel. */
+export const TYPE_ITEM_SIZE = 40;
+/** `PyTypeObject.tp_base`. */
+export const TYPE_BASE = 256;
+/** `tp_dict`. */
+export const TYPE_DICT = 264;
+/** `tp_bases`. */
+export const TYPE_BASES = 336;
+/** `tp_mro`. */
+export const TYPE_MRO = 344;
+/** `tp_weaklist`. */
+export const TYPE_WEAKREFS = 368;
+/** `tp_version_tag`'s word: here the model's type id of the class (or built-in type) the type object stands for. */
+export const TYPE_ID = 384;
+/** `PyHeapTypeObject.ht_name`. */
+export const HT_NAME = 848;
+/** `ht_slots`. */
+export const HT_SLOTS = 856;
+/** `ht_qualname`. */
+export const HT_QUALNAME = 864;
+/** `ht_cached_keys`. */
+export const HT_CACHED_KEYS = 872;
+/** `PyDescrObject.d_type` (getset and member descriptors). */
+export const DESCR_TYPE = 16;
+/** `d_name`. */
+export const DESCR_NAME = 24;
+/** Request size of a getset or member descriptor: GC head + 48. */
+export const DESCR_BLOCK = 64;

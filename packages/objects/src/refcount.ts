@@ -8,12 +8,13 @@ import { dictDealloc } from './dict.js';
 import { ObjectModelError } from './errors.js';
 import { instanceDealloc } from './instances.js';
 import { typeName } from './introspection.js';
-import { BYTEARRAY_ALLOC, BYTEARRAY_BYTES, BYTES_DATA, FLOAT_FREELIST_MAX, GC_PREV, OB_SIZE, OB_TYPE, STR_LENGTH, TRASHCAN_UNWIND_LEVEL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_OBJECT, T_SET, T_STR, T_TUPLE, intBlockSize, strBlockSize, T_METHOD, T_WEAKREF } from './layout.js';
+import { BYTEARRAY_ALLOC, BYTEARRAY_BYTES, BYTES_DATA, FLOAT_FREELIST_MAX, GC_PREV, OB_SIZE, OB_TYPE, STR_LENGTH, TRASHCAN_UNWIND_LEVEL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_OBJECT, T_SET, T_STR, T_TUPLE, intBlockSize, strBlockSize, T_METHOD, T_WEAKREF, T_FUNCTION, T_BUILTIN_FUNCTION, T_MODULE, T_TYPE, T_GETSET, T_MEMBER } from './layout.js';
 import { listDealloc } from './list.js';
 import { setDealloc } from './set.js';
 import { methodDealloc } from './methods.js';
 import type { SpaceState } from './state.js';
 import { weakrefDealloc } from './weakrefs.js';
+import { builtinFunctionDealloc, descriptorDealloc, funcDealloc, moduleDealloc, typeDealloc } from './runtime-objects.js';
 import { strIsAscii, strKind } from './str-data.js';
 import { tupleDealloc } from './tuple.js';
 
@@ -104,6 +105,22 @@ export function dealloc(sp: SpaceState, a: number): void {
       return;
     case T_WEAKREF:
       weakrefDealloc(sp, a);
+      return;
+    case T_FUNCTION:
+      funcDealloc(sp, a);
+      return;
+    case T_BUILTIN_FUNCTION:
+      builtinFunctionDealloc(sp, a);
+      return;
+    case T_MODULE:
+      moduleDealloc(sp, a);
+      return;
+    case T_TYPE:
+      typeDealloc(sp, a);
+      return;
+    case T_GETSET:
+    case T_MEMBER:
+      descriptorDealloc(sp, a);
       return;
     default:
       instanceDealloc(sp, a);

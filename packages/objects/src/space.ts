@@ -16,6 +16,9 @@ import { SpaceState } from './state.js';
 import { GcModule } from './gc-module.js';
 import * as methodsM from './methods.js';
 import * as weakrefsM from './weakrefs.js';
+import * as runtimeM from './runtime-objects.js';
+import { ObjectModelError } from './errors.js';
+import { FIRST_CLASS_ID, FUNC_QUALNAME, HT_QUALNAME, MODULE_DICT, MODULE_NAME, OB_TYPE, T_FUNCTION, T_MODULE, T_TYPE, TYPE_ID } from './layout.js';
 import type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue } from './types.js';
 
 export type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue } from './types.js';
@@ -77,11 +80,91 @@ export class ObjectSpace {
 
   /**
    * A bound method `obj.method` (`PyMethod_New`, 64 bytes, tracked, no free
-   * list): new references to `func` (any object standing for the function:
-   * functions are not heap objects here) and `self`.
+   * list): new references to `func` (a {@link func}, or any object standing
+   * for the function) and `self`.
    */
   boundMethod(func: number, self: number): number {
     return methodsM.boundMethod(this.#sp, func, self);
+  }
+
+  /**
+   * A function object (`def name`, `PyFunction_NewWithQualName`): 152 bytes,
+   * tracked, holding new references to `globals` (a dict), its name and
+   * qualified name (interned strs) and `__doc__` None; `__module__` is
+   * `globals['__name__']` when set. Code objects are not modelled.
+   */
+  func(name: string, globals: number, qualname?: string): number {
+    return runtimeM.func(this.#sp, name, globals, qualname);
+  }
+
+  /** A builtin function or method (`PyCFunctionObject`, 72 bytes, tracked) bound to `self` (0: none), like `len` or `[].append`. */
+  builtinFunction(self = 0): number {
+    return runtimeM.builtinFunction(this.#sp, self);
+  }
+
+  /** `types.ModuleType(name)`: a 72-byte tracked module and its `__dict__` (`__name__`, `__doc__`, `__package__`, `__loader__`, `__spec__`). */
+  module(name: string): number {
+    return runtimeM.module(this.#sp, name);
+  }
+
+  /** The `__dict__` of a module (borrowed). */
+  moduleDict(m: number): number {
+    this.#sp.expectType(m, T_MODULE, 'moduleDict');
+    return this.#sp.r(m + MODULE_DICT);
+  }
+
+  /**
+   * The class object of a class (`type_new`): a tracked heap type of
+   * 16 + 904 + 40 per slot (+ a sentinel) bytes, its `tp_dict` (`__module__`,
+   * `attrs` in order, member descriptors of the slots, the `__dict__` and
+   * `__weakref__` getset descriptors, `__doc__`), `tp_bases` `(object,)` and
+   * `tp_mro` `(cls, object)`, which refers back to it. Instances made from
+   * then on hold a reference to it (and the collector sees it); when it is
+   * deallocated, its cached keys go with it. Returns a new reference.
+   * `sys.getsizeof` is 16 + 904 + the shared keys (1688 for `class C: pass`).
+   */
+  classObject(cls: ClassInfo, attrs: readonly (readonly [string, number])[] = [], module = '__main__'): number {
+    return runtimeM.classObject(this.#sp, cls, attrs, module);
+  }
+
+  /** The class object of a class (borrowed), 0 when none was made (or it was deallocated). */
+  classObjectOf(cls: ClassInfo | number): number {
+    const id = typeof cls === 'number' ? cls : cls.id;
+    return Math.max(0, this.#sp.classObjects[id - FIRST_CLASS_ID] ?? 0);
+  }
+
+  /** The class a class object stands for. @throws {@link ObjectModelError} `E_TYPE` for anything else. */
+  classOfObject(typeObject: number): ClassInfo {
+    const sp = this.#sp;
+    sp.expectType(typeObject, T_TYPE, 'classOfObject');
+    const c = sp.classes[sp.r(typeObject + TYPE_ID) - FIRST_CLASS_ID];
+    if (c === undefined || sp.isStatic(typeObject)) throw sp.typeError(typeObject, 'classOfObject', 'a class object');
+    return c;
+  }
+
+  /**
+   * The static type object of a built-in type id (`int`, `object`…): not a
+   * heap block (CPython has it in its data segment), untracked; its
+   * `sys.getsizeof` is 424. Borrowed.
+   */
+  staticType(typeId: number): number {
+    const a = this.#sp.staticTypes[typeId] ?? 0;
+    if (a === 0) throw new ObjectModelError('E_VALUE', `staticType: ${typeId} is not a built-in type id`);
+    return a;
+  }
+
+  /**
+   * `__qualname__` of a function or class object, or `__name__` of a module
+   * or a static type. @throws {@link ObjectModelError} `E_TYPE` for other objects.
+   */
+  qualname(a: number): string {
+    const sp = this.#sp;
+    sp.check(a, 'qualname');
+    const t = sp.r(a + OB_TYPE);
+    if (t === T_FUNCTION) return scalarsM.value(sp, sp.r(a + FUNC_QUALNAME)) as string;
+    if (t === T_MODULE) return scalarsM.value(sp, sp.r(a + MODULE_NAME)) as string;
+    if (t === T_TYPE) return sp.isStatic(a) ? sp.typeNameOfId(sp.r(a + TYPE_ID)) : (scalarsM.value(sp, sp.r(a + HT_QUALNAME)) as string);
+    throw sp.typeError(a, 'qualname', 'a function, class or module');
   }
 
   /** Object-level event observer. */

@@ -12,7 +12,7 @@ import { ObjectModelError } from './errors.js';
 import type { ObjectObserver } from './events.js';
 import { writeIntDigits } from './int-digits.js';
 import { sizeof, typeName } from './introspection.js';
-import { BUILTIN_TYPE_NAMES, BYTES_DATA, BYTES_HASH, DICT_FREELIST_MAX, DICT_KEYS_UNICODE, DICT_LOG_MINSIZE, DK_INDICES, DK_REFCNT, FIRST_CLASS_ID, GC_FLAG_FINALIZED, GC_HEAD, GC_NEXT, GC_PREV, LIST_FREELIST_MAX, MAX_SMALL_INT, MIN_SMALL_INT, OB_SIZE, OB_TYPE, TUPLE_NFREELISTS, T_BOOL, T_BYTES, T_INT, T_NONE, T_OBJECT, T_STR, T_FROZENSET, T_TUPLE, T_METHOD, T_WEAKREF, strBlockSize } from './layout.js';
+import { BUILTIN_TYPE_NAMES, BYTES_DATA, BYTES_HASH, DICT_FREELIST_MAX, DICT_KEYS_UNICODE, DICT_LOG_MINSIZE, DK_INDICES, DK_REFCNT, FIRST_CLASS_ID, GC_FLAG_FINALIZED, GC_HEAD, GC_NEXT, GC_PREV, LIST_FREELIST_MAX, MAX_SMALL_INT, MIN_SMALL_INT, OB_SIZE, OB_TYPE, TUPLE_NFREELISTS, T_BOOL, T_BYTES, T_INT, T_NONE, T_OBJECT, T_STR, T_FROZENSET, T_TUPLE, T_METHOD, T_MEMBER, T_TYPE, STATIC_TYPE_SIZE, TYPE_ID, strBlockSize } from './layout.js';
 import type { PendingRequest } from './request-recording.js';
 import { OP_CALLOC, OP_FREE, OP_MALLOC, OP_NONE, OP_REALLOC } from './request-recording.js';
 import { collectGenerations } from './gc.js';
@@ -49,6 +49,10 @@ export class SpaceState {
   /** Liveness bitmap: one bit per 16 bytes of memory. */
   live = new Uint8Array(1024);
   readonly classes: ClassInfo[] = [];
+  /** Class object (heap type) of each class by class index: 0 none made, -1 deallocated. */
+  readonly classObjects: number[] = [];
+  /** Static type object of each built-in type id (in the static block). */
+  readonly staticTypes: Uint32Array;
   readonly interned = new Map<string, number>();
   /** Slot count of each live values array (its request size is not recoverable from its prefix). */
   readonly valuesSlots = new Map<number, number>();
@@ -121,6 +125,8 @@ export class SpaceState {
     const bchars: number[] = [];
     for (let c = 0; c < 256; c++) bchars.push(place(BYTES_DATA + 2, false));
     const gcHeads = place(16 * GC_LIST_HEADS, false);
+    const types: number[] = [];
+    for (let t = 0; t < BUILTIN_TYPE_NAMES.length; t++) types.push(place(STATIC_TYPE_SIZE, true));
     const base = this.malloc(off);
     this.staticBase = base;
     this.staticEnd = base + off;
@@ -167,6 +173,13 @@ export class SpaceState {
     this.emptyBytes = base + emptyBytes;
     this.initStatic(this.emptyBytes, T_BYTES);
     this.writeBytesHeader(this.emptyBytes, 0);
+    this.staticTypes = new Uint32Array(BUILTIN_TYPE_NAMES.length);
+    for (let t = 1; t < BUILTIN_TYPE_NAMES.length; t++) {
+      const a = base + types[t]!;
+      this.staticTypes[t] = a;
+      this.initStatic(a, T_TYPE);
+      this.w(a + TYPE_ID, t);
+    }
     this.charBytes = new Uint32Array(256);
     for (let c = 0; c < 256; c++) {
       const a = base + bchars[c]!;
@@ -384,13 +397,15 @@ export class SpaceState {
   }
 
   isGcType(t: number): boolean {
-    return (t >= T_TUPLE && t <= T_FROZENSET) || t === T_METHOD || t === T_WEAKREF || t >= FIRST_CLASS_ID;
+    return (t >= T_TUPLE && t <= T_FROZENSET) || (t >= T_METHOD && t <= T_MEMBER) || t >= FIRST_CLASS_ID;
   }
 
   /** `_PyObject_GC_MAY_BE_TRACKED`. */
   mayBeTracked(a: number): boolean {
     const t = this.r(a + OB_TYPE);
     if (!this.isGcType(t)) return false;
+    // a static type is not a GC object (type_is_gc: heap types only)
+    if (t === T_TYPE) return !this.isStatic(a);
     return t !== T_TUPLE || this.r(a + GC_NEXT) !== 0;
   }
 

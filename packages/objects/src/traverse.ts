@@ -31,8 +31,36 @@ import {
   T_METHOD,
   T_SET,
   T_TUPLE,
+  T_FUNCTION,
+  T_BUILTIN_FUNCTION,
+  T_MODULE,
+  T_TYPE,
+  T_GETSET,
+  T_MEMBER,
+  FUNC_CODE,
+  FUNC_GLOBALS,
+  FUNC_MODULE,
+  FUNC_DEFAULTS,
+  FUNC_KWDEFAULTS,
+  FUNC_DOC,
+  FUNC_NAME,
+  FUNC_DICT,
+  FUNC_CLOSURE,
+  FUNC_ANNOTATIONS,
+  FUNC_QUALNAME,
+  CFUNC_SELF,
+  CFUNC_MODULE,
+  MODULE_DICT,
+  TYPE_DICT,
+  TYPE_MRO,
+  TYPE_BASES,
+  TYPE_BASE,
+  DESCR_TYPE,
 } from './layout.js';
 import type { SpaceState } from './state.js';
+
+const FUNC_TRAVERSE = [FUNC_CODE, FUNC_GLOBALS, FUNC_MODULE, FUNC_DEFAULTS, FUNC_KWDEFAULTS, FUNC_DOC, FUNC_NAME, FUNC_DICT, FUNC_CLOSURE, FUNC_ANNOTATIONS, FUNC_QUALNAME];
+const TYPE_TRAVERSE = [TYPE_DICT, TYPE_MRO, TYPE_BASES, TYPE_BASE];
 
 /** A `visitproc`. */
 export type Visit = (sp: SpaceState, x: number) => void;
@@ -94,6 +122,40 @@ export function traverse(sp: SpaceState, a: number, visit: Visit): void {
       if (s !== 0) visit(sp, s);
       return;
     }
+    case T_FUNCTION: {
+      // func_traverse: code, globals, module, defaults, kwdefaults, doc, name, dict, closure, annotations, qualname
+      for (const off of FUNC_TRAVERSE) {
+        const x = u32[(a + off) >>> 2]!;
+        if (x !== 0) visit(sp, x);
+      }
+      return;
+    }
+    case T_BUILTIN_FUNCTION: {
+      const s = u32[(a + CFUNC_SELF) >>> 2]!;
+      if (s !== 0) visit(sp, s);
+      const m = u32[(a + CFUNC_MODULE) >>> 2]!;
+      if (m !== 0) visit(sp, m);
+      return;
+    }
+    case T_MODULE: {
+      const d = u32[(a + MODULE_DICT) >>> 2]!;
+      if (d !== 0) visit(sp, d);
+      return;
+    }
+    case T_TYPE: {
+      // type_traverse: dict, cache, mro, bases, base, module
+      for (const off of TYPE_TRAVERSE) {
+        const x = u32[(a + off) >>> 2]!;
+        if (x !== 0) visit(sp, x);
+      }
+      return;
+    }
+    case T_GETSET:
+    case T_MEMBER: {
+      const x = u32[(a + DESCR_TYPE) >>> 2]!;
+      if (x !== 0) visit(sp, x);
+      return;
+    }
     default: {
       if (t < FIRST_CLASS_ID) return; // weakref: its callback is a JS function
       const c = sp.classes[t - FIRST_CLASS_ID]!;
@@ -114,6 +176,9 @@ export function traverse(sp: SpaceState, a: number, visit: Visit): void {
         const d = u32[(a + MANAGED_DICT) >>> 2]!;
         if (d !== 0) visit(sp, d);
       }
+      // a heap type's instances count as references to it
+      const cls = sp.classObjects[t - FIRST_CLASS_ID] ?? 0;
+      if (cls > 0) visit(sp, cls);
     }
   }
 }

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { ObjectModelError } from './errors.js';
-import { FIRST_CLASS_ID, GC_HEAD, GC_NEXT, TUPLE_ITEMS, INSTANCE_SLOTS, METHOD_WEAKREFS, OB_TYPE, SET_WEAKREFS, T_FROZENSET, T_METHOD, T_SET, T_WEAKREF, WEAKREF_BLOCK, WR_CALLBACK, WR_HASH, WR_NEXT, WR_OBJECT, WR_PREV } from './layout.js';
+import { FIRST_CLASS_ID, GC_HEAD, GC_NEXT, TUPLE_ITEMS, INSTANCE_SLOTS, METHOD_WEAKREFS, OB_TYPE, SET_WEAKREFS, T_FROZENSET, T_METHOD, T_SET, T_WEAKREF, WEAKREF_BLOCK, T_FUNCTION, FUNC_WEAKREFS, T_BUILTIN_FUNCTION, CFUNC_WEAKREFS, T_MODULE, MODULE_WEAKREFS, T_TYPE, TYPE_WEAKREFS, WR_CALLBACK, WR_HASH, WR_NEXT, WR_OBJECT, WR_PREV } from './layout.js';
 import { decref, incref } from './refcount.js';
 import type { SpaceState } from './state.js';
 import { tupleOfLength } from './tuple.js';
@@ -18,6 +18,10 @@ export function weakrefListPtr(sp: SpaceState, a: number): number {
   const t = sp.mem.u32[(a + OB_TYPE) >>> 2]!;
   if (t === T_SET || t === T_FROZENSET) return a + SET_WEAKREFS;
   if (t === T_METHOD) return a + METHOD_WEAKREFS;
+  if (t === T_FUNCTION) return a + FUNC_WEAKREFS;
+  if (t === T_BUILTIN_FUNCTION) return a + CFUNC_WEAKREFS;
+  if (t === T_MODULE) return a + MODULE_WEAKREFS;
+  if (t === T_TYPE) return sp.isStatic(a) ? 0 : a + TYPE_WEAKREFS;
   if (t >= FIRST_CLASS_ID) {
     const c = sp.classes[t - FIRST_CLASS_ID]!;
     return c.weakrefSlot ? a + INSTANCE_SLOTS + 8 * c.slots.length : 0;

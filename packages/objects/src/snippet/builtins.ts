@@ -16,9 +16,25 @@ import { rangeLength } from './values.js';
 /** Names of the builtin functions. */
 export const BUILTIN_NAMES: ReadonlySet<string> = new Set(['print', 'len', 'range', 'list', 'tuple', 'dict', 'set', 'frozenset', 'bytearray', 'bytes', 'object', 'int', 'float', 'str', 'repr', 'bool', 'id']);
 /** Modules `import` accepts. */
-export const MODULES: ReadonlySet<string> = new Set(['gc', 'sys', 'weakref']);
+export const MODULES: ReadonlySet<string> = new Set(['gc', 'sys', 'weakref', 'types']);
 /** Functions of those modules. */
-export const MODULE_FUNCTIONS: ReadonlySet<string> = new Set(['gc.collect', 'gc.disable', 'gc.enable', 'gc.isenabled', 'gc.get_count', 'gc.get_threshold', 'gc.is_tracked', 'sys.getsizeof', 'sys.getrefcount', 'weakref.ref']);
+export const MODULE_FUNCTIONS: ReadonlySet<string> = new Set(['gc.collect', 'gc.disable', 'gc.enable', 'gc.isenabled', 'gc.get_count', 'gc.get_threshold', 'gc.is_tracked', 'sys.getsizeof', 'sys.getrefcount', 'weakref.ref', 'types.ModuleType']);
+
+/** The built-in names that are types (static type objects in CPython). */
+export const TYPE_NAMES: ReadonlySet<string> = new Set(['range', 'list', 'tuple', 'dict', 'set', 'frozenset', 'bytearray', 'bytes', 'object', 'int', 'float', 'str', 'bool']);
+
+/**
+ * `sys.getsizeof` and `gc.is_tracked` of what exists before a snippet runs
+ * and is not in the model's heap (CPython 3.11.7's figures): builtin
+ * functions and module functions (72, tracked), static types (424,
+ * untracked), the imported modules (72, tracked).
+ */
+export function preexisting(v: Value | undefined): { size: number; tracked: boolean } | undefined {
+  if (v === undefined || typeof v === 'number') return undefined;
+  if (v.kind === 'builtin' && v.self === 0) return TYPE_NAMES.has(v.name) ? { size: 424, tracked: false } : { size: 72, tracked: true };
+  if (v.kind === 'module') return { size: 72, tracked: true };
+  return undefined;
+}
 
 function arity(name: string, args: readonly Value[], min: number, max: number, line: number): void {
   if (args.length < min || args.length > max) {
@@ -257,12 +273,22 @@ export function callBuiltin(it: Interpreter, f: BuiltinValue, args: readonly Val
       for (const x of ns) vm.decref(x);
       return t;
     }
-    case 'gc.is_tracked':
+    case 'gc.is_tracked': {
       arity(name, args, 1, 1, line);
-      return vm.bool(vm.gc.isTracked(heap(it, args[0], name, line)));
-    case 'sys.getsizeof':
+      const pre = preexisting(args[0]);
+      return vm.bool(pre !== undefined ? pre.tracked : vm.gc.isTracked(heap(it, args[0], name, line)));
+    }
+    case 'sys.getsizeof': {
       arity(name, args, 1, 1, line);
-      return mkInt(it, vm.sizeof(heap(it, args[0], name, line)));
+      const pre = preexisting(args[0]);
+      return mkInt(it, pre !== undefined ? pre.size : vm.sizeof(heap(it, args[0], name, line)));
+    }
+    case 'types.ModuleType': {
+      arity(name, args, 1, 1, line);
+      const n = args[0]!;
+      if (typeof n !== 'number' || vm.typeOf(n) !== T_STR) throw pyError(line, 'TypeError', `module.__init__() argument 'name' must be str, not ${typeof n === 'number' ? vm.typeName(n) : it.typeName(n)}`);
+      return vm.module(vm.value(n) as string);
+    }
     case 'sys.getrefcount':
       arity(name, args, 1, 1, line);
       // the argument's reference from the call is counted, as in CPython
@@ -271,11 +297,12 @@ export function callBuiltin(it: Interpreter, f: BuiltinValue, args: readonly Val
       arity(name, args, 1, 2, line);
       const obj = heap(it, args[0], name, line);
       const cb = args[1];
-      if (cb !== undefined && cb !== vm.none && (typeof cb === 'number' || cb.kind !== 'func')) throw unsupported(line, 'a weakref callback that is not a def function');
-      const what = typeof cb === 'object' ? `<function ${cb.qualname} at ${hexAddress(0)}>` : '';
+      const cbv = cb === undefined || cb === vm.none ? undefined : it.resolve(cb);
+      if (cbv !== undefined && (typeof cbv === 'number' || cbv.kind !== 'func')) throw unsupported(line, 'a weakref callback that is not a def function');
+      const what = cbv !== undefined ? `<function ${cbv.qualname} at ${hexAddress(cbv.addr)}>` : '';
       return it.guard(line, () => {
         try {
-          return typeof cb === 'object' ? vm.weakref(obj, (wr) => it.callback(cb, wr, what)) : vm.weakref(obj);
+          return cbv !== undefined ? vm.weakref(obj, (wr) => it.callback(cbv, wr, what)) : vm.weakref(obj);
         } catch {
           throw pyError(line, 'TypeError', `cannot create weak reference to '${vm.typeName(obj)}' object`);
         }

@@ -10,8 +10,9 @@ import type { Interpreter } from './interpreter.js';
 import type { Value } from './values.js';
 
 /** Calls any callable value (borrowed) with borrowed arguments; returns an owned result. */
-export function callValue(it: Interpreter, f: Value, args: readonly Value[], kwargs: readonly (readonly [string, Value])[], line: number): Value {
+export function callValue(it: Interpreter, callee: Value, args: readonly Value[], kwargs: readonly (readonly [string, Value])[], line: number): Value {
   const vm = it.vm;
+  const f = it.resolve(callee);
   if (kwargs.length > 0 && !(typeof f !== 'number' && f.kind === 'builtin')) throw unsupported(line, 'keyword arguments to this callable');
   if (typeof f === 'number') {
     const t = vm.typeOf(f);

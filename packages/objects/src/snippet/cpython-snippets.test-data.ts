@@ -367,6 +367,61 @@ p = None
 print('still alive')
 q = 5
 print('done')`,
+  runtime_objects_sizes: `import gc, sys, types
+def func():
+    pass
+class Plain:
+    pass
+class P2:
+    def __init__(self):
+        pass
+class S:
+    __slots__ = ('a', 'b')
+p2 = P2()
+m = types.ModuleType('m')
+print(sys.getsizeof(func), sys.getsizeof(len), sys.getsizeof(p2.__init__), sys.getsizeof(Plain), sys.getsizeof(int), sys.getsizeof(m), sys.getsizeof(S), sys.getsizeof(gc))
+print(gc.is_tracked(func), gc.is_tracked(len), gc.is_tracked(p2.__init__), gc.is_tracked(Plain), gc.is_tracked(int), gc.is_tracked(m), gc.is_tracked(sys))
+print(type(func).__name__ if False else 1, func.__class__ if False else 2)`,
+  class_and_function_cycles: `import gc, types
+gc.disable()
+gc.collect()
+class C:
+    def f(self):
+        return 1
+del C
+print('class with a method', gc.collect())
+class E:
+    pass
+del E
+print('empty class', gc.collect())
+class D:
+    __slots__ = ()
+    def f(self):
+        pass
+del D
+print('slots class', gc.collect())
+class K:
+    __slots__ = ('a', 'b')
+del K
+print('class with two slots', gc.collect())
+class N:
+    def g(self):
+        return self
+n = N()
+del N
+print('instance keeps its class', gc.collect(), n.g() is n)
+del n
+print('then both go', gc.collect())
+m = types.ModuleType('m')
+m.m = m
+m.x = [1, 2]
+del m
+print('module cycle', gc.collect())
+def f():
+    return f
+print(f() is f)
+del f
+print('function', gc.collect())`,
   int_big: `a = 2 ** 64
 b = a * a - 1
 print(a, b, b // a, b % a, -b, a > b, a == 18446744073709551616, 10 ** 30 // 7, 1 << 100)

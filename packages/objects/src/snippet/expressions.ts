@@ -4,7 +4,7 @@
  * CPython's order.
  * @packageDocumentation
  */
-import { FIRST_CLASS_ID, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_INT, T_BOOL, T_LIST, T_STR, T_TUPLE } from '../layout.js';
+import { FIRST_CLASS_ID, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_INT, T_BOOL, T_LIST, T_STR, T_TUPLE, T_MODULE } from '../layout.js';
 import type { Expr } from './ast.js';
 import { MODULE_FUNCTIONS, callMethod } from './builtins.js';
 import { SnippetError, pyError, unsupported } from './errors.js';
@@ -281,12 +281,18 @@ export function loadAttr(it: Interpreter, obj: Value, name: string, line: number
     if (f !== undefined) {
       // LOAD_METHOD: the object itself is the first argument (borrowed from the caller's reference)
       if (forCall) return { kind: 'methodcall', func: f, self: obj };
-      // a bound method object (PyMethod_New): its function is not a heap object here, None stands for it
-      const m = vm.boundMethod(vm.none, obj);
+      // a bound method object (PyMethod_New) of the function in the class's __dict__
+      const m = vm.boundMethod(f.addr, obj);
       it.methods.set(m, { func: f, self: obj });
       return m;
     }
     throw pyError(line, 'AttributeError', `'${vm.typeName(obj)}' object has no attribute '${name}'`);
+  }
+  if (vm.typeOf(obj) === T_MODULE) {
+    const x = vm.dictGet(vm.moduleDict(obj), vm.intern(name));
+    if (x === 0) throw pyError(line, 'AttributeError', `module '${vm.qualname(obj)}' has no attribute '${name}'`);
+    vm.incref(x);
+    return x;
   }
   if (forCall) return { kind: 'builtin', name: `${vm.typeName(obj)}.${name}`, self: obj };
   throw unsupported(line, `'${vm.typeName(obj)}.${name}' outside a call`);
@@ -313,13 +319,14 @@ function evalCall(it: Interpreter, e: Expr & { k: 'call' }): Value {
     for (const a of e.args) args.push(it.eval(a));
     for (const [k, v] of e.kwargs) kwargs.push([k, it.eval(v)]);
     if (typeof func !== 'number' && func.kind === 'builtin' && func.self !== 0) return callMethod(it, func, args, kwargs, e.line);
-    if (typeof func !== 'number' && (func.kind === 'func' || func.kind === 'methodcall') && kwargs.length === 0) {
+    const code = it.resolve(func);
+    if (typeof code !== 'number' && (code.kind === 'func' || code.kind === 'methodcall') && kwargs.length === 0) {
       // a Python function's frame takes the call's stack references (self included)
       moved = true;
-      if (func.kind === 'func') return it.callFunction(func, args, e.line, true);
+      if (code.kind === 'func') return it.callFunction(code, args, e.line, true);
       const s = self!;
       self = undefined;
-      return it.callFunction(func.func, [s, ...args], e.line, true);
+      return it.callFunction(code.func, [s, ...args], e.line, true);
     }
     return it.call(func, args, kwargs, e.line);
   } finally {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { ObjectModelError } from '../errors.js';
-import { T_LIST } from '../layout.js';
+import { T_FUNCTION, T_LIST, T_TYPE } from '../layout.js';
 import type { ObjectSpace } from '../space.js';
 import type { Expr, Stmt } from './ast.js';
 import { BUILTIN_NAMES, MODULES } from './builtins.js';
@@ -55,6 +55,8 @@ export class Interpreter {
   readonly methods = new Map<number, { func: FuncValue; self: number }>();
   /** Snippet classes by type id. */
   readonly classes = new Map<number, ClassValue>();
+  /** The code of the snippet's function objects, by address. */
+  readonly functions = new Map<number, FuncValue>();
   /** What `print` wrote. */
   output = '';
   /** Exceptions ignored in `__del__` and weakref callbacks (CPython prints them to stderr). */
@@ -261,11 +263,11 @@ export class Interpreter {
         return { ret: s.value === null ? this.vm.newNone() : this.eval(s.value) };
       case 'def':
         if (this.scopes.length > 0) throw unsupported(s.line, 'def inside a function');
-        this.storeName(s.name, { kind: 'func', name: s.name, params: s.params, body: s.body, qualname: s.name });
+        this.storeName(s.name, this.makeFunction(s.name, s.name, s.params, s.body).addr);
         return undefined;
       case 'class':
         if (this.scopes.length > 0) throw unsupported(s.line, 'class inside a function');
-        this.storeName(s.name, defineClass(this, s));
+        this.storeName(s.name, defineClass(this, s).addr);
         return undefined;
       case 'import':
         for (const n of s.names) {
@@ -362,6 +364,26 @@ export class Interpreter {
   }
 
   // ---- functions and classes
+
+  /** MAKE_FUNCTION: a new function object (owned by the caller) and its code. */
+  makeFunction(name: string, qualname: string, params: readonly string[], body: readonly Stmt[]): FuncValue {
+    const addr = this.vm.func(name, this.namespace, qualname);
+    const f: FuncValue = { kind: 'func', addr, name, params, body, qualname };
+    this.functions.set(addr, f);
+    return f;
+  }
+
+  /**
+   * What the interpreter knows of a value: the code of a function object,
+   * the class of a class object; anything else as it is.
+   */
+  resolve(v: Value): Value {
+    if (typeof v !== 'number') return v;
+    const t = this.vm.typeOf(v);
+    if (t === T_FUNCTION) return this.functions.get(v) ?? v;
+    if (t === T_TYPE && !this.vm.isStatic(v)) return this.classes.get(this.vm.classOfObject(v).id) ?? v;
+    return v;
+  }
 
   /** Calls a snippet function; the arguments are borrowed, or `moved` into its frame; returns an owned result. */
   callFunction(f: FuncValue, args: readonly Value[], line: number, moved = false): Value {

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import type { ObjectSpace } from '../space.js';
-import { FIRST_CLASS_ID, T_BOOL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_METHOD, T_NONE, T_OBJECT, T_SET, T_STR, T_TUPLE, T_WEAKREF } from '../layout.js';
+import { FIRST_CLASS_ID, T_BOOL, T_BYTEARRAY, T_BYTES, T_DICT, T_FLOAT, T_FROZENSET, T_INT, T_LIST, T_METHOD, T_NONE, T_OBJECT, T_SET, T_STR, T_TUPLE, T_WEAKREF, T_FUNCTION, T_TYPE, T_MODULE, T_BUILTIN_FUNCTION, T_GETSET, T_MEMBER } from '../layout.js';
 import { floatRepr } from './float-repr.js';
 
 /** Python's `repr(str)`: single quotes unless the text has a `'` and no `"`. */
@@ -75,7 +75,18 @@ export function reprOf(vm: ObjectSpace, a: number, methodName: (m: number) => st
       return o === vm.none ? `<weakref at ${hexAddress(a)}; dead>` : `<weakref at ${hexAddress(a)}; to '${vm.typeName(o)}' at ${hexAddress(o)}>`;
     }
     case T_METHOD:
-      return `<bound method ${methodName(a)} of ${inner(vm.referents(a)[0] ?? vm.none)}>`;
+      return `<bound method ${methodName(a)} of ${inner(vm.referents(a).at(-1) ?? vm.none)}>`;
+    case T_FUNCTION:
+      return `<function ${vm.qualname(a)} at ${hexAddress(a)}>`;
+    case T_TYPE:
+      return vm.isStatic(a) ? `<class '${vm.qualname(a)}'>` : `<class '__main__.${vm.qualname(a)}'>`;
+    case T_MODULE:
+      return `<module '${vm.qualname(a)}'>`;
+    case T_BUILTIN_FUNCTION:
+      return `<built-in method of object at ${hexAddress(a)}>`;
+    case T_GETSET:
+    case T_MEMBER:
+      return `<${vm.typeName(a).replace('_', ' ')} at ${hexAddress(a)}>`;
     default:
   }
   if (t >= FIRST_CLASS_ID) return `<__main__.${vm.typeName(a)} object at ${hexAddress(a)}>`;

@@ -7,6 +7,7 @@ import type { RequestEvent } from '../events.js';
 import { ObjectSpace } from '../space.js';
 import type { ObjectSpaceOpts } from '../types.js';
 import { CodeConstants } from './constants.js';
+import { preexisting } from './builtins.js';
 import { unsupported } from './errors.js';
 import { Interpreter } from './interpreter.js';
 import { parseExpression } from './parser.js';
@@ -63,7 +64,9 @@ export function runSnippet(src: string, opts: RunSnippetOpts = {}): SnippetResul
 /**
  * `sys.getsizeof(EXPR)` of an expression evaluated in a fresh space, as a
  * snippet's constants and operations would make it.
- * @throws {@link SnippetError} when the value is not a heap object (a function, a range…).
+ * A builtin (`len`, `int`) or an imported module, which exist before any
+ * snippet runs, has CPython 3.11.7's size (72, 424, 72).
+ * @throws {@link SnippetError} when the value is neither a heap object nor one of those (a range…).
  */
 export function sizeofExpression(expr: string, space: ObjectSpace = new ObjectSpace()): { size: number; type: string } {
   const e = parseExpression(expr);
@@ -73,7 +76,11 @@ export function sizeofExpression(expr: string, space: ObjectSpace = new ObjectSp
   it.consts = consts;
   const v = it.eval(e);
   try {
-    if (typeof v !== 'number') throw unsupported(e.line, `sys.getsizeof of a ${it.typeName(v)} (not a heap object in the model)`);
+    if (typeof v !== 'number') {
+      const pre = preexisting(v);
+      if (pre === undefined) throw unsupported(e.line, `sys.getsizeof of a ${it.typeName(v)} (not a heap object in the model)`);
+      return { size: pre.size, type: it.typeName(v) };
+    }
     return { size: space.sizeof(v), type: space.typeName(v) };
   } finally {
     it.release(v);

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { ObjectModelError } from '../errors.js';
-import { FIRST_CLASS_ID, T_DICT, T_LIST, T_STR } from '../layout.js';
+import { FIRST_CLASS_ID, T_DICT, T_LIST, T_STR, T_MODULE } from '../layout.js';
 import type { Expr } from './ast.js';
 import { SnippetError, pyError, unsupported } from './errors.js';
 import type { Interpreter } from './interpreter.js';
@@ -23,6 +23,10 @@ export function assignTarget(it: Interpreter, t: Expr, v: Value): void {
       const obj = it.eval(t.obj);
       try {
         if (typeof v !== 'number') throw unsupported(t.line, `storing a ${v.kind} in an attribute`);
+        if (typeof obj === 'number' && vm.typeOf(obj) === T_MODULE) {
+          vm.dictSet(vm.moduleDict(obj), vm.intern(t.name), v);
+          return;
+        }
         if (typeof obj !== 'number' || vm.typeOf(obj) < FIRST_CLASS_ID) throw pyError(t.line, 'AttributeError', `'${it.typeName(obj)}' object has no attribute '${t.name}'`);
         try {
           vm.setAttr(obj, t.name, v);

@@ -3,6 +3,7 @@
  * and the JS values of functions, classes, modules, ranges, views).
  * @packageDocumentation
  */
+import { TYPE_NAMES } from './builtins.js';
 import type { Interpreter } from './interpreter.js';
 import { reprOf, strOf } from './repr.js';
 import type { Value } from './values.js';
@@ -10,6 +11,7 @@ import type { Value } from './values.js';
 /** `type(v).__name__`. */
 export function typeNameOf(it: Interpreter, v: Value): string {
   if (typeof v === 'number') return it.vm.typeName(v);
+  if (v.kind === 'builtin' && v.self === 0 && TYPE_NAMES.has(v.name)) return 'type';
   return { func: 'function', class: 'type', module: 'module', builtin: 'builtin_function_or_method', range: 'range', keys: 'dict_keys', methodcall: 'method' }[v.kind];
 }
 
@@ -29,7 +31,7 @@ export function reprOfValue(it: Interpreter, v: Value): string {
     case 'module':
       return `<module '${v.name}' (built-in)>`;
     case 'builtin':
-      return `<built-in function ${v.name.split('.').pop()!}>`;
+      return v.self === 0 && TYPE_NAMES.has(v.name) ? `<class '${v.name}'>` : `<built-in function ${v.name.split('.').pop()!}>`;
     case 'range':
       return v.step === 1n ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
     case 'keys':

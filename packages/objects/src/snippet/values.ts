@@ -1,25 +1,31 @@
 /**
  * Values of the snippet runner that are not heap objects in the model:
- * functions, classes, modules, builtins, ranges, dict key views and
- * methods looked up for a call. Heap objects are plain addresses.
+ * the pre-existing modules and builtins, ranges, dict key views and methods
+ * looked up for a call; and what the interpreter knows of the heap's
+ * function and class objects (their code, their methods). Heap objects are
+ * plain addresses.
  * @packageDocumentation
  */
 import type { Stmt } from './ast.js';
 import type { ClassInfo } from '../types.js';
 
-/** A `def`: its parameters and body; `cls` for methods. */
+/** A `def`: its parameters and body, and its function object. */
 export interface FuncValue {
   readonly kind: 'func';
+  /** The function object in the heap (held by the namespace or the class's `__dict__`). */
+  readonly addr: number;
   readonly name: string;
   readonly params: readonly string[];
   readonly body: readonly Stmt[];
   readonly qualname: string;
 }
 
-/** A class: the model's class and its methods. */
+/** A class: the model's class, its class object and its methods. */
 export interface ClassValue {
   readonly kind: 'class';
   readonly info: ClassInfo;
+  /** The class object in the heap. */
+  readonly addr: number;
   readonly methods: ReadonlyMap<string, FuncValue>;
 }
 
