@@ -5,15 +5,17 @@ import { TraceFormatError, parseStatsFile, readRawCapture } from '@pymem/trace';
 import { openRawCapture } from '@pymem/trace/node';
 import { GeometryError } from '@pymem/arena';
 import { CliError } from './errors.js';
+import type { Progress } from './progress.js';
+import { NO_PROGRESS, trackBatches } from './progress.js';
 
-/** Opens a raw capture file (plain or gzip), or stdin for `-`. */
-export function openCapture(path: string): RawCaptureReader {
+/** Opens a raw capture file (plain or gzip), or stdin for `-`; iterating it reports the records read to `progress` as `phase`. */
+export function openCapture(path: string, progress: Progress = NO_PROGRESS, phase = 'read'): RawCaptureReader {
   if (path === '-') {
-    return readRawCapture(Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>);
+    return trackBatches(readRawCapture(Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>), progress, phase);
   }
   if (!existsSync(path)) throw new CliError(`no such file: ${path}`);
   if (statSync(path).isDirectory()) throw new CliError(`${path} is a directory, not a capture file`);
-  return openRawCapture(path);
+  return trackBatches(openRawCapture(path), progress, phase);
 }
 
 /** Reads and parses a `sys._debugmallocstats()` dump file. */

@@ -7,7 +7,7 @@ export interface Progress {
    * `done` units of the current `phase` (e.g. events replayed); with `total`
    * the bar shows a percentage, without it a count.
    */
-  update(done: number, phase: string, total?: number): void;
+  update(done: number, phase: string, total?: number, unit?: string): void;
   /** Removes the bar (idempotent). */
   stop(): void;
 }
@@ -47,13 +47,13 @@ export function progressMode(e: ProgressEnv): ProgressMode {
 }
 
 /** The text of one bar line (without the bar's cursor control). */
-export function progressLine(mode: Exclude<ProgressMode, 'off'>, phase: string, done: number, total: number | undefined, seconds: number, bar: string): string {
+export function progressLine(mode: Exclude<ProgressMode, 'off'>, phase: string, done: number, total: number | undefined, seconds: number, bar: string, unit = 'events'): string {
   const t = `${seconds.toFixed(1)} s`;
   const name = mode === 'color' ? `\u001b[1m${phase}\u001b[0m` : phase;
-  if (total === undefined || total <= 0) return `${name} ${commas(done)} events  ${t}`;
+  if (total === undefined || total <= 0) return `${name} ${commas(done)} ${unit}  ${t}`;
   const pct = Math.min(100, Math.floor((100 * done) / total));
   const b = mode === 'color' ? `\u001b[36m${bar}\u001b[0m` : bar;
-  return `${name} ${b} ${String(pct).padStart(3)} %  ${commas(done)}/${commas(total)} events  ${t}`;
+  return `${name} ${b} ${String(pct).padStart(3)} %  ${commas(done)}/${commas(total)} ${unit}  ${t}`;
 }
 
 /**
@@ -65,6 +65,7 @@ export function terminalProgress(stream: NodeJS.WritableStream, mode: Exclude<Pr
   let bar: cliProgress.SingleBar | undefined;
   let phase = '';
   let total: number | undefined;
+  let unit = 'events';
   const make = (): cliProgress.SingleBar =>
     new cliProgress.SingleBar({
       stream,
@@ -76,13 +77,14 @@ export function terminalProgress(stream: NodeJS.WritableStream, mode: Exclude<Pr
         const width = options.barsize ?? 24;
         const full = Math.round(params.progress * width);
         const chars = `${'█'.repeat(full)}${'░'.repeat(width - full)}`;
-        return progressLine(mode, phase, params.value, total, (now() - started) / 1000, chars);
+        return progressLine(mode, phase, params.value, total, (now() - started) / 1000, chars, unit);
       },
     });
   return {
-    update(done, p, t) {
+    update(done, p, t, u) {
       phase = p;
       total = t;
+      unit = u ?? 'events';
       if (bar === undefined) {
         if (now() - started < delayMs) return;
         bar = make();
@@ -103,4 +105,45 @@ export function terminalProgress(stream: NodeJS.WritableStream, mode: Exclude<Pr
 export function processProgress(json: boolean): Progress {
   const mode = progressMode({ isTTY: process.stderr.isTTY, json, env: process.env });
   return mode === 'off' ? NO_PROGRESS : terminalProgress(process.stderr, mode);
+}
+
+/**
+ * A reader (of raw record batches, or anything iterated in batches with
+ * `firstIndex` and `length`) whose iteration reports the records read so
+ * far; everything else is the reader's own.
+ */
+export function trackBatches<R extends AsyncIterable<{ readonly firstIndex: number; readonly length: number }>>(reader: R, progress: Progress, phase: string): R {
+  if (progress === NO_PROGRESS) return reader;
+  return new Proxy(reader, {
+    get(target, key) {
+      if (key === Symbol.asyncIterator) {
+        return async function* () {
+          for await (const b of target) {
+            progress.update(b.firstIndex + b.length, phase, undefined, 'records');
+            yield b;
+          }
+        };
+      }
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/** `bytes` in 1 MiB slices, reporting the bytes handed out (for readers that take an async iterable). */
+export function trackBytes(bytes: Uint8Array, progress: Progress, phase: string, slice = 1 << 20): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      let at = 0;
+      return {
+        next(): Promise<IteratorResult<Uint8Array>> {
+          if (at > 0) progress.update(at, phase, bytes.length, 'bytes');
+          if (at >= bytes.length) return Promise.resolve({ done: true, value: undefined });
+          const from = at;
+          at = Math.min(bytes.length, at + slice);
+          return Promise.resolve({ done: false, value: bytes.subarray(from, at) });
+        },
+      };
+    },
+  };
 }

@@ -1,14 +1,16 @@
 import type { TraceSummary } from '@pymem/trace';
 import { summarizeTrace } from '@pymem/trace';
 import { CliError } from './errors.js';
+import type { Progress } from './progress.js';
+import { NO_PROGRESS, trackBytes } from './progress.js';
 import { readInput, requireTrace, traceInputError } from './trace-input.js';
 
 /** Summarizes a `.pymem` trace file (or stdin for `-`); bad input is a one-line error (exit 2). */
-export async function summarizeFile(path: string, temporaryWindow?: number): Promise<TraceSummary> {
+export async function summarizeFile(path: string, temporaryWindow?: number, progress: Progress = NO_PROGRESS): Promise<TraceSummary> {
   const bytes = await readInput(path);
   requireTrace(path, bytes);
   try {
-    return await summarizeTrace(bytes, temporaryWindow === undefined ? {} : { temporaryWindow });
+    return await summarizeTrace(progress === NO_PROGRESS ? bytes : trackBytes(bytes, progress, 'summary'), temporaryWindow === undefined ? {} : { temporaryWindow });
   } catch (e) {
     traceInputError(path, e);
   }

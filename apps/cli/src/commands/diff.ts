@@ -5,6 +5,8 @@ import { EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
 import { classLabel, summarizeFile } from '../summary-input.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import type { CommandContext } from './command.js';
 
 function signed(x: number): string {
@@ -16,9 +18,10 @@ function row(o: Output, label: string, d: Delta): void {
 }
 
 /** `pymem diff A B [--json]`: B − A of two trace summaries. */
-export async function diffCommand(o: Output, a: string, b: string, opts: { json?: boolean; top?: string }): Promise<number> {
-  const sa = await summarizeFile(a);
-  const sb = await summarizeFile(b);
+export async function diffCommand(o: Output, a: string, b: string, opts: { json?: boolean; top?: string }, progress: Progress = NO_PROGRESS): Promise<number> {
+  const sa = await summarizeFile(a, undefined, progress);
+  const sb = await summarizeFile(b, undefined, progress);
+  progress.stop();
   const d = diffTraces(sa, sb);
   if (opts.json === true) {
     o.out(`${JSON.stringify(d, null, 2)}\n`);
@@ -54,6 +57,6 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
     .argument('<b>', 'the trace to compare with it')
     .option('--json', 'print the diff as JSON')
     .action(async (a: string, b: string, opts: { json?: boolean }) => {
-      ctx.setCode(await diffCommand(ctx.o, a, b, opts));
+      ctx.setCode(await diffCommand(ctx.o, a, b, opts, ctx.progress?.(opts.json) ?? NO_PROGRESS));
     });
 }

@@ -6,6 +6,8 @@ import { CliError, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
 import { positiveInt, summarizeFile } from '../summary-input.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import type { CommandContext } from './command.js';
 
 /** The export formats and the viewers that open them. */
@@ -26,9 +28,10 @@ export interface ExportOpts {
 }
 
 /** `pymem export TRACE --format F [-o FILE]`. */
-export async function exportCommand(o: Output, path: string, opts: ExportOpts): Promise<number> {
+export async function exportCommand(o: Output, path: string, opts: ExportOpts, progress: Progress = NO_PROGRESS): Promise<number> {
   const window = opts.window === undefined ? undefined : positiveInt('--window', opts.window);
-  const s = await summarizeFile(path, window);
+  const s = await summarizeFile(path, window, progress);
+  progress.stop();
   const measure = opts.measure ?? 'inuse';
   let data: Uint8Array | string;
   switch (opts.format) {
@@ -68,6 +71,6 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--weight <weight>', 'collapsed stacks: bytes or block count').choices(['bytes', 'count']))
     .option('--window <events>', 'temporaries: freed within this many events of their allocation (default 1000)')
     .action(async (trace: string, opts: ExportOpts) => {
-      ctx.setCode(await exportCommand(ctx.o, trace, opts));
+      ctx.setCode(await exportCommand(ctx.o, trace, opts, ctx.progress?.() ?? NO_PROGRESS));
     });
 }

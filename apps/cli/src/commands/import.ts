@@ -8,6 +8,8 @@ import type { ImportReport } from '../import.js';
 import { importCapture } from '../import.js';
 import type { Output } from '../output.js';
 import { n, rate, style } from '../output.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import type { CommandContext } from './command.js';
 
 /** Options of `pymem import`. */
@@ -20,14 +22,14 @@ export interface ImportCommandOpts {
 }
 
 /** `pymem import RAW -o FILE.pymem`. */
-export async function importCommand(o: Output, path: string, opts: ImportCommandOpts): Promise<number> {
+export async function importCommand(o: Output, path: string, opts: ImportCommandOpts, progress: Progress = NO_PROGRESS): Promise<number> {
   const codec = opts.codec === undefined || opts.codec === 'deflate' || opts.codec === 'deflate-raw' ? 'deflate-raw' : opts.codec === 'none' ? 'none' : undefined;
   if (codec === undefined) throw new CliError(`--codec ${opts.codec ?? ''}: expected none or deflate`);
   const every = opts.checkpointEvery === undefined ? 64 : Number(opts.checkpointEvery);
   if (!Number.isSafeInteger(every) || every < 0) throw new CliError(`--checkpoint-every ${opts.checkpointEvery ?? ''}: expected a number of events chunks (0: none)`);
   if (opts.output === '-') throw new CliError('-o -: the trace needs a file (it is written with its index at the end)');
   const stats = opts.stats === undefined ? [] : readStats(opts.stats);
-  const reader = openCapture(path);
+  const reader = openCapture(path, progress, 'import');
   const tmp = `${opts.output}.partial`;
   let report: ImportReport;
   try {
@@ -36,6 +38,7 @@ export async function importCommand(o: Output, path: string, opts: ImportCommand
     rmSync(tmp, { force: true });
     inputError(path, e);
   }
+  progress.stop();
   renameSync(tmp, opts.output);
   const h = reader.header;
   if (opts.json === true) {
@@ -66,6 +69,6 @@ export function registerImport(program: Command, ctx: CommandContext): void {
     .option('--checkpoint-every <k>', 'a checkpoint of the live state every k events chunks, 0 for none (default: 64)')
     .option('--json', 'print the report as JSON')
     .action(async (capture: string, opts: ImportCommandOpts) => {
-      ctx.setCode(await importCommand(ctx.o, capture, opts));
+      ctx.setCode(await importCommand(ctx.o, capture, opts, ctx.progress?.(opts.json) ?? NO_PROGRESS));
     });
 }

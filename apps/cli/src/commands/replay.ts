@@ -10,6 +10,8 @@ import type { Output } from '../output.js';
 import { n } from '../output.js';
 import type { FillPoint, GeometrySummary, HeapFigures, ReplayReport, SeriesPoint } from '../what-if.js';
 import { WhatIfReplay } from '../what-if.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import type { CommandContext } from './command.js';
 
 /** Options of `pymem replay`. */
@@ -70,7 +72,7 @@ export function whatIfGeometry(opts: ReplayCommandOpts): Geometry {
 }
 
 /** Replays a capture as itself and under the what-if geometry. */
-export async function runReplay(path: string, whatIf: Geometry, alignment: number | undefined): Promise<{ report: ReplayReport; header: RawHeader | undefined }> {
+export async function runReplay(path: string, whatIf: Geometry, alignment: number | undefined, progress: Progress = NO_PROGRESS): Promise<{ report: ReplayReport; header: RawHeader | undefined }> {
   const make = (pyVersionHex: number): WhatIfReplay => {
     try {
       return new WhatIfReplay({ original: geometryForPython(pyVersionHex), whatIf, ...(alignment === undefined ? {} : { alignment }) });
@@ -81,7 +83,7 @@ export async function runReplay(path: string, whatIf: Geometry, alignment: numbe
   };
   // Options are checked before the capture is read.
   make(0x030b07f0);
-  const reader = openCapture(path);
+  const reader = openCapture(path, progress, 'replay');
   let replay: WhatIfReplay | undefined;
   let report: ReplayReport;
   try {
@@ -95,6 +97,7 @@ export async function runReplay(path: string, whatIf: Geometry, alignment: numbe
     if (e instanceof HeapCorruptionError) throw new CliError(`the replayed heap is corrupt (a bug in pymem, please report it): ${e.message}`, EXIT_CHECK_FAILED);
     inputError(path, e);
   }
+  progress.stop();
   return { report, header: reader.header };
 }
 
@@ -143,9 +146,9 @@ function printReplay(o: Output, path: string, header: RawHeader | undefined, r: 
 }
 
 /** `pymem replay CAPTURE (--preset NAME | --pool-size N --arena-size N …) [--arena-alignment N] [--json]`. */
-export async function replayCommand(o: Output, path: string, opts: ReplayCommandOpts): Promise<number> {
+export async function replayCommand(o: Output, path: string, opts: ReplayCommandOpts, progress: Progress = NO_PROGRESS): Promise<number> {
   const whatIf = whatIfGeometry(opts);
-  const { report, header } = await runReplay(path, whatIf, opts.arenaAlignment);
+  const { report, header } = await runReplay(path, whatIf, opts.arenaAlignment, progress);
   if (opts.json === true) {
     o.out(`${JSON.stringify({ capture: path, pyVersion: header === undefined ? null : formatPyVersion(header.pyVersionHex), ...report }, null, 2)}\n`);
   } else {
@@ -185,6 +188,6 @@ export function registerReplay(program: Command, ctx: CommandContext): void {
       ].join('\n'),
     )
     .action(async (capture: string, opts: ReplayCommandOpts) => {
-      ctx.setCode(await replayCommand(ctx.o, capture, opts));
+      ctx.setCode(await replayCommand(ctx.o, capture, opts, ctx.progress?.(opts.json) ?? NO_PROGRESS));
     });
 }

@@ -7,7 +7,7 @@ import { importCapture } from '../import.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
 import type { Progress } from '../progress.js';
-import { NO_PROGRESS } from '../progress.js';
+import { NO_PROGRESS, trackBatches } from '../progress.js';
 import { reportDataOfTrace } from '../report/data.js';
 import { reportHtml } from '../report/html.js';
 import type { ReportData } from '../report/packed.js';
@@ -27,7 +27,7 @@ export async function reportDataOfFile(path: string, progress: Progress = NO_PRO
   const name = path === '-' ? 'stdin' : path;
   if (isTrace(bytes)) {
     try {
-      return await reportDataOfTrace(path, 'trace', bytes, (e, phase) => progress.update(e, phase));
+      return await reportDataOfTrace(path, 'trace', bytes, progress);
     } catch (e) {
       traceInputError(path, e);
     }
@@ -35,12 +35,11 @@ export async function reportDataOfFile(path: string, progress: Progress = NO_PRO
   if (!isRaw(bytes)) throw new CliError(`${name}: neither a raw capture (PYMTRC01, plain or gzip) nor a .pymem trace`);
   const sink = new MemorySink();
   try {
-    progress.update(0, 'import');
-    await importCapture(readRawCapture(bytes), sink, { codec: 'none', checkpointEvery: 0 });
+    await importCapture(trackBatches(readRawCapture(bytes), progress, 'import'), sink, { codec: 'none', checkpointEvery: 0 });
   } catch (e) {
     inputError(path, e);
   }
-  return reportDataOfTrace(path, 'raw', sink.bytes(), (e, phase) => progress.update(e, phase));
+  return reportDataOfTrace(path, 'raw', sink.bytes(), progress);
 }
 
 /** `pymem report TRACE -o FILE`. */

@@ -9,6 +9,8 @@ import { n } from '../output.js';
 import { sliceBatch } from '../record-batches.js';
 import { CaptureVerifier } from '../verify.js';
 import type { Mismatch } from '../verify.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import type { CommandContext } from './command.js';
 
 /** Where `--at` points: after the first `events` records, or at a mark, or the end. */
@@ -42,8 +44,8 @@ function markMatches(m: RawMark, name: string): boolean {
 }
 
 /** Replays a capture up to the point `--at` names. */
-export async function replayTo(path: string, point: StatsPoint): Promise<StatsAt> {
-  const reader = openCapture(path);
+export async function replayTo(path: string, point: StatsPoint, progress: Progress = NO_PROGRESS): Promise<StatsAt> {
+  const reader = openCapture(path, progress, 'stats');
   const seen: RawMark[] = [];
   let verifier: CaptureVerifier | undefined;
   let events = 0;
@@ -88,9 +90,10 @@ function mismatchWarning(o: Output, m: Mismatch): void {
 }
 
 /** `pymem stats CAPTURE [--at MARK|#N] [--json]`. */
-export async function statsCommand(o: Output, path: string, opts: { at?: string; json?: boolean }): Promise<number> {
+export async function statsCommand(o: Output, path: string, opts: { at?: string; json?: boolean }, progress: Progress = NO_PROGRESS): Promise<number> {
   const point = parseAt(opts.at);
-  const { verifier, header, events, mark } = await replayTo(path, point);
+  const { verifier, header, events, mark } = await replayTo(path, point, progress);
+  progress.stop();
   const heap = verifier.heap;
   const report = verifier.finish();
   if (opts.json === true) {
@@ -130,6 +133,6 @@ export function registerStats(program: Command, ctx: CommandContext): void {
       ].join('\n'),
     )
     .action(async (capture: string, opts: { at?: string; json?: boolean }) => {
-      ctx.setCode(await statsCommand(ctx.o, capture, opts));
+      ctx.setCode(await statsCommand(ctx.o, capture, opts, ctx.progress?.(opts.json) ?? NO_PROGRESS));
     });
 }

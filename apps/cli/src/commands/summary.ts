@@ -5,6 +5,8 @@ import { EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
 import { classLabel, positiveInt, summarizeFile } from '../summary-input.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import type { CommandContext } from './command.js';
 
 /** Options of `pymem summary`. */
@@ -45,10 +47,11 @@ export function printSummary(o: Output, path: string, s: TraceSummary, top: numb
 }
 
 /** `pymem summary TRACE [--window N] [--top N] [--json]`. */
-export async function summaryCommand(o: Output, path: string, opts: SummaryOpts): Promise<number> {
+export async function summaryCommand(o: Output, path: string, opts: SummaryOpts, progress: Progress = NO_PROGRESS): Promise<number> {
   const window = opts.window === undefined ? undefined : positiveInt('--window', opts.window);
   const top = opts.top === undefined ? 10 : positiveInt('--top', opts.top);
-  const s = await summarizeFile(path, window);
+  const s = await summarizeFile(path, window, progress);
+  progress.stop();
   if (opts.json === true) o.out(`${JSON.stringify(s, null, 2)}\n`);
   else printSummary(o, path, s, top);
   return EXIT_OK;
@@ -64,6 +67,6 @@ export function registerSummary(program: Command, ctx: CommandContext): void {
     .option('--top <n>', 'rows of the per-stack and marks lists (default 10)')
     .option('--json', 'print the whole summary as JSON')
     .action(async (trace: string, opts: SummaryOpts) => {
-      ctx.setCode(await summaryCommand(ctx.o, trace, opts));
+      ctx.setCode(await summaryCommand(ctx.o, trace, opts, ctx.progress?.(opts.json) ?? NO_PROGRESS));
     });
 }

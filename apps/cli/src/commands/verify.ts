@@ -8,6 +8,8 @@ import type { RawHeader } from '@pymem/trace';
 import { inputError, openCapture, readStats } from '../capture-input.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import type { CommandContext } from './command.js';
 import { n, percent, rate, style } from '../output.js';
 import type { VerifyReport } from '../verify.js';
@@ -20,9 +22,9 @@ export interface VerifyCommandOpts {
 }
 
 /** Replays a capture and checks it; returns the report and the header read. */
-export async function runVerify(path: string, statsPath: string | undefined): Promise<{ report: VerifyReport; header: RawHeader | undefined }> {
+export async function runVerify(path: string, statsPath: string | undefined, progress: Progress = NO_PROGRESS): Promise<{ report: VerifyReport; header: RawHeader | undefined }> {
   const stats = statsPath === undefined ? [] : readStats(statsPath);
-  const reader = openCapture(path);
+  const reader = openCapture(path, progress, 'verify');
   let report: VerifyReport;
   try {
     ({ report } = await verifyCapture(reader, { stats }));
@@ -109,9 +111,10 @@ export async function verifyTraceCommand(o: Output, path: string, opts: VerifyCo
 }
 
 /** `pymem verify CAPTURE [--stats FILE] [--json]`. */
-export async function verifyCommand(o: Output, path: string, opts: VerifyCommandOpts): Promise<number> {
+export async function verifyCommand(o: Output, path: string, opts: VerifyCommandOpts, progress: Progress = NO_PROGRESS): Promise<number> {
   if (isTraceFile(path)) return verifyTraceCommand(o, path, opts);
-  const { report, header } = await runVerify(path, opts.stats);
+  const { report, header } = await runVerify(path, opts.stats, progress);
+  progress.stop();
   if (opts.json === true) {
     const { finalStats: _finalStats, ...rest } = report;
     o.out(`${JSON.stringify({ capture: path, pyVersion: header === undefined ? null : formatPyVersion(header.pyVersionHex), ok: report.mismatches === 0, ...rest }, null, 2)}\n`);
@@ -130,6 +133,6 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option('--stats <file>', 'sys._debugmallocstats() dumps to compare at each mark (NAME.stats.txt)')
     .option('--json', 'print the report as JSON')
     .action(async (capture: string, opts: { stats?: string; json?: boolean }) => {
-      ctx.setCode(await verifyCommand(ctx.o, capture, opts));
+      ctx.setCode(await verifyCommand(ctx.o, capture, opts, ctx.progress?.(opts.json) ?? NO_PROGRESS));
     });
 }

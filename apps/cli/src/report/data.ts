@@ -4,6 +4,8 @@ import type { HeapState } from '@pymem/viz';
 import { heapStateFromPymalloc } from '@pymem/viz';
 import type { ReportData } from './packed.js';
 import { packHeap } from './packed.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS, trackBytes } from '../progress.js';
 import { classLabel } from '../summary-input.js';
 import { TraceVerifier } from '../trace-verify.js';
 
@@ -22,8 +24,8 @@ function sliceEvents(b: TraceEventBatch, from: number, to: number): TraceEventBa
  * Replays a trace's allocator events and returns the heap state right after
  * event `peakSeq` and after the last event.
  */
-export async function heapsAt(bytes: Uint8Array, peakSeq: number, onEvents?: (events: number) => void): Promise<{ peak: HeapState; end: HeapState }> {
-  const reader = readTrace(bytes, { reuseBatches: true });
+export async function heapsAt(bytes: Uint8Array, peakSeq: number, progress: Progress = NO_PROGRESS): Promise<{ peak: HeapState; end: HeapState }> {
+  const reader = readTrace(progress === NO_PROGRESS ? bytes : trackBytes(bytes, progress, 'replay'), { reuseBatches: true });
   let v: TraceVerifier | undefined;
   let peak: HeapState | undefined;
   for await (const b of reader) {
@@ -36,7 +38,6 @@ export async function heapsAt(bytes: Uint8Array, peakSeq: number, onEvents?: (ev
     } else {
       v.feed(b);
     }
-    onEvents?.(b.firstSeq + b.length);
   }
   if (v === undefined) throw new Error('the trace has no events');
   const end = heapStateFromPymalloc(v.heap);
@@ -93,9 +94,8 @@ export function reportData(source: string, input: 'raw' | 'trace', s: TraceSumma
 }
 
 /** Summarizes a `.pymem` trace's bytes and replays it for the report. */
-export async function reportDataOfTrace(source: string, input: 'raw' | 'trace', bytes: Uint8Array, onEvents?: (events: number, phase: 'summary' | 'replay') => void): Promise<ReportData> {
-  onEvents?.(0, 'summary');
-  const s = await summarizeTrace(bytes);
-  const heaps = await heapsAt(bytes, s.peak.seq, (e) => onEvents?.(e, 'replay'));
+export async function reportDataOfTrace(source: string, input: 'raw' | 'trace', bytes: Uint8Array, progress: Progress = NO_PROGRESS): Promise<ReportData> {
+  const s = await summarizeTrace(progress === NO_PROGRESS ? bytes : trackBytes(bytes, progress, 'summary'));
+  const heaps = await heapsAt(bytes, s.peak.seq, progress);
   return reportData(source, input, s, heaps);
 }
