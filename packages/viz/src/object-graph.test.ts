@@ -106,3 +106,22 @@ describe('objectGraphModel', () => {
     expect(svg.match(/<path class="pv-edge"/g)).toHaveLength(5);
   });
 });
+
+describe('objectGraphModel edge routes', () => {
+  test('a two-object cycle in one column: two loops on the right, the upward one wider', () => {
+    const n = (id: string) => ({ id, kind: 'object' as const, text: 'list len 1', address: Number(id.slice(4)), type: 'list', size: 88, refcount: 1, isStatic: false });
+    const m = objectGraphModel({
+      nodes: [n('obj:16'), n('obj:32')],
+      edges: [
+        { from: 'obj:16', to: 'obj:32', label: '[0]' },
+        { from: 'obj:32', to: 'obj:16', label: '[0]' },
+      ],
+    });
+    expect(m.nodes.map((x) => [x.x, x.y, x.layer])).toEqual([
+      [210, 0, 1],
+      [210, 54, 1],
+    ]);
+    // down: from (360, 26) to (360, 68); up: from (360, 68) to (360, 26)
+    expect(m.edges.map((e) => e.path)).toEqual(['M360 26 C394.3 26 394.3 68 360 68', 'M360 68 C422.3 68 422.3 26 360 26']);
+  });
+});

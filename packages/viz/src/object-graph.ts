@@ -181,11 +181,23 @@ export function objectGraphModel(graph: ObjectGraph, opts: ObjectGraphOptions = 
       path = `M${x0} ${y0} C${mx} ${y0} ${mx} ${y1} ${x1} ${y1}`;
       lx = mx;
       ly = (y0 + y1) / 2 - 3;
+    } else if (b.layer === a.layer) {
+      // Same column: a loop out of the right edges, wider going up than down
+      // so that the two edges of a two-object cycle do not overlap.
+      const up = b.y < a.y;
+      const x0 = a.x + a.width;
+      const y0 = a.y + a.height / 2 + (up ? -6 : 6);
+      const x1 = b.x + b.width;
+      const y1 = b.y + b.height / 2 + (up ? 6 : -6);
+      const bulge = (up ? 56 : 28) + Math.abs(y1 - y0) * 0.15;
+      path = `M${x0} ${y0} C${x0 + bulge} ${y0} ${x1 + bulge} ${y1} ${x1} ${y1}`;
+      lx = Math.max(x0, x1) + bulge * 0.75 + 4;
+      ly = (y0 + y1) / 2 + 3;
     } else {
-      // Same or earlier column: a curve below the boxes, back to the target's bottom.
+      // An earlier column: a curve below the boxes, back to the target's bottom.
       const x0 = a.x + a.width / 2;
       const y0 = a.y + a.height;
-      const x1 = b.x + b.width / 2 + (b.layer === a.layer ? 0 : 8);
+      const x1 = b.x + b.width / 2 + 8;
       const y1 = b.y + b.height;
       const dip = Math.max(y0, y1) + 28;
       path = `M${x0} ${y0} C${x0} ${dip} ${x1} ${dip} ${x1} ${y1}`;
