@@ -99,6 +99,76 @@ describe('checkCaptureSupport with a stand-in interpreter', () => {
   });
 });
 
+/** A stand-in CPython 3.minor install: headers, a shared libpython under LIBDIR/MULTIARCH, and an interpreter that answers the query. */
+function fakeInstall(minor: number, patch: Partial<typeof ANSWER> = {}): string {
+  const root = join(dir, `py3${minor}`);
+  mkdirSync(join(root, 'include'), { recursive: true });
+  mkdirSync(join(root, 'lib', 'x86_64-linux-gnu'), { recursive: true });
+  writeFileSync(join(root, 'include', 'Python.h'), '');
+  writeFileSync(join(root, 'lib', 'x86_64-linux-gnu', `libpython3.${minor}.so.1.0`), '');
+  const answer = {
+    ...ANSWER,
+    version: [3, minor, 1],
+    hexversion: 0x030001f0 | (minor << 16) | (1 << 8),
+    executable: `/opt/py3${minor}/bin/python3.${minor}`,
+    include: join(root, 'include'),
+    libdir: join(root, 'lib'),
+    ldlibrary: `libpython3.${minor}.so`,
+    instsoname: `libpython3.${minor}.so.1.0`,
+    ...patch,
+  };
+  return fake(`python3.${minor}-${Object.keys(patch).join('-') || 'ok'}`, JSON.stringify(answer));
+}
+
+describe('checkCaptureSupport across versions and builds (faked probes)', () => {
+  it('accepts each default build of CPython 3.9 to 3.13 and finds its own libpython', async () => {
+    for (const minor of [9, 10, 11, 12, 13]) {
+      const s = await checkCaptureSupport(fakeInstall(minor), { env });
+      expect(s.python.version).toEqual([3, minor, 1]);
+      expect(s.python.hexversion).toBe(0x030001f0 | (minor << 16) | 0x100);
+      expect(s.libpython).toBe(join(dir, `py3${minor}`, 'lib', 'x86_64-linux-gnu', `libpython3.${minor}.so.1.0`));
+    }
+  });
+
+  it('refuses 3.8 and 3.14 with the supported range, and each unsupported build with what to use instead', async () => {
+    expect(await failure(checkCaptureSupport(fakeInstall(8), { env }))).toMatch(/^E_PYTHON_VERSION: .* is Python 3\.8\.1: capturing supports CPython 3\.9 to 3\.13\. Pass a supported interpreter/);
+    expect(await failure(checkCaptureSupport(fakeInstall(14), { env }))).toMatch(/^E_PYTHON_VERSION: .* is Python 3\.14\.1/);
+    expect(await failure(checkCaptureSupport(fakeInstall(13, { gilDisabled: true }), { env }))).toMatch(/^E_FREE_THREADED: .* is a free-threaded build \(Py_GIL_DISABLED\): it allocates with mimalloc, not pymalloc.*python3\.13 instead of python3\.13t$/);
+    expect(await failure(checkCaptureSupport(fakeInstall(12, { debug: true }), { env }))).toMatch(/^E_DEBUG_BUILD: .* is a debug build \(Py_DEBUG\)/);
+    expect(await failure(checkCaptureSupport(fakeInstall(10, { shared: false }), { env }))).toMatch(/^E_NOT_SHARED: .*\(\/opt\/py310\/bin\/python3\.10\) has libpython linked in statically/);
+    expect(await failure(checkCaptureSupport(fakeInstall(11, { devMode: true }), { env }))).toMatch(/^E_PYTHONMALLOC: .* runs in development mode here \(PYTHONDEVMODE\)/);
+    expect(await failure(checkCaptureSupport(fakeInstall(11, { platform: 'darwin' }), { env }))).toMatch(/^E_PLATFORM: .* is CPython 3\.11\.1 for darwin: capturing needs a Linux interpreter$/);
+    expect(await failure(checkCaptureSupport(fakeInstall(11, { pointerSize: 4 }), { env }))).toMatch(/^E_PLATFORM: .* is a 32-bit interpreter: PYMTRC01 captures are written by 64-bit interpreters only$/);
+  });
+
+  it('says which package has the shared libpython when its file is missing', async () => {
+    const python = fakeInstall(12, { instsoname: 'libpython3.12-gone.so.1.0', ldlibrary: 'libpython3.12-gone.so' });
+    expect(await failure(checkCaptureSupport(python, { env }))).toBe(
+      `E_NO_HEADERS: the shared libpython of ${python} (libpython3.12-gone.so) is not in '${join(dir, 'py312', 'lib')}': install the interpreter's development package (Debian/Ubuntu: sudo apt-get install libpython3.12-dev)`,
+    );
+  });
+
+  it('refuses an unsupported OS, PYTHONMALLOC and -X dev before asking the interpreter anything', async () => {
+    // The interpreter path does not exist: these fail before it would be run.
+    expect(await failure(checkCaptureSupport('/nonexistent/python3', { env, platform: 'darwin' }))).toBe(
+      "E_PLATFORM: capturing needs Linux (LD_PRELOAD and glibc's dynamic loader); this is darwin. Run it in a Linux machine or container",
+    );
+    expect(await failure(checkCaptureSupport('/nonexistent/python3', { env, platform: 'win32' }))).toMatch(/^E_PLATFORM: .* this is win32/);
+    expect(await failure(checkCaptureSupport('/nonexistent/python3', { env: { ...env, PYTHONMALLOC: 'pymalloc_debug' } }))).toMatch(/^E_PYTHONMALLOC: PYTHONMALLOC=pymalloc_debug is set/);
+    expect(await failure(checkCaptureSupport('/nonexistent/python3', { env, argv: ['/nonexistent/python3', '-X', 'dev', 'x.py'] }))).toMatch(/^E_PYTHONMALLOC: Python development mode/);
+  });
+
+  it('tries $CC, then cc, then gcc, and names the one it found', async () => {
+    const python = fakeInstall(11);
+    const bin = mkdtempSync(join(tmpdir(), 'pymem-ccpath-'));
+    writeFileSync(join(bin, 'gcc'), '#!/bin/sh\necho "gcc (fake) 12.2.0"\n');
+    chmodSync(join(bin, 'gcc'), 0o755);
+    const s = await checkCaptureSupport(python, { env: { PATH: bin, CC: '/nonexistent/cc' } });
+    expect(s.compiler).toEqual({ command: 'gcc', version: 'gcc (fake) 12.2.0' });
+    expect(await failure(checkCaptureSupport(python, { env: { PATH: bin + '-none', CC: '/nonexistent/cc' } }))).toMatch(/^E_NO_COMPILER: no C compiler found \(tried \/nonexistent\/cc, cc, gcc\)/);
+  });
+});
+
 describe('the real python3', () => {
   it('answers the query with a shared CPython 3 and a libpython that exists', async () => {
     const info = await queryInterpreter('python3');

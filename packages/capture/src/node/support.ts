@@ -14,6 +14,8 @@ export interface CaptureSupportOpts {
   cwd?: string;
   /** The whole command line, to check its interpreter options (`-X dev`). */
   argv?: readonly string[];
+  /** The platform to check for. @defaultValue `process.platform` */
+  platform?: string;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function findCompiler(env: NodeJS.ProcessEnv = process.env): Promis
  */
 export async function checkCaptureSupport(python = 'python3', opts: CaptureSupportOpts = {}): Promise<CaptureSupport> {
   const env = opts.env ?? process.env;
-  checkCaptureEnvironment(process.platform, env, opts.argv ?? [python]);
+  checkCaptureEnvironment(opts.platform ?? process.platform, env, opts.argv ?? [python]);
   const info = await queryInterpreter(python, { env, ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) });
   checkInterpreter(python, info);
   const v = `${info.version[0]}.${info.version[1]}`;
