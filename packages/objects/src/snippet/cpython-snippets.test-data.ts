@@ -422,6 +422,27 @@ def f():
 print(f() is f)
 del f
 print('function', gc.collect())`,
+  gc_boom_and_module_cycle: `import gc, types
+gc.disable()
+gc.collect()
+class Boom:
+    def __getattr__(self, name):
+        print('probed', name)
+        return 1
+a = Boom()
+b = Boom()
+a.attr = b
+b.attr = a
+del a, b
+print(gc.collect())
+class C:
+    def __del__(self):
+        print('del ran', self.m.__name__)
+m = types.ModuleType('m')
+m.c = C()
+m.c.m = m
+del m
+print(gc.collect())`,
   int_big: `a = 2 ** 64
 b = a * a - 1
 print(a, b, b // a, b % a, -b, a > b, a == 18446744073709551616, 10 ** 30 // 7, 1 << 100)
