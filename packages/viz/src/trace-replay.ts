@@ -32,6 +32,9 @@ export class TraceReplayError extends Error {
   }
 }
 
+/** Ids below this are kept in the dense table (at most 512 MiB of it). */
+const DENSE_IDS = 1 << 26;
+
 /** Large blocks get made-up libc addresses above every arena: 2^50 + 16 × id. */
 const LARGE_BASE = 2 ** 50;
 
@@ -57,12 +60,45 @@ function geometryOf(h: TraceGeometryFields): Geometry {
  */
 export class TraceReplay {
   readonly #rec: RecordedHeap;
-  /** Trace block id → address, for live blocks. */
-  readonly #addr = new Map<number, number>();
+  /**
+   * Trace block id → address + 1 of live blocks (0: not live). Block ids are
+   * dense counters, so a typed array indexed by id; ids past
+   * {@link DENSE_IDS} go to a Map.
+   */
+  #dense = new Float64Array(1 << 14);
+  readonly #sparse = new Map<number, number>();
   #next = 0;
 
   constructor(header: TraceGeometryFields) {
     this.#rec = createRecordedHeap(geometryOf(header));
+  }
+
+  #get(id: number): number | undefined {
+    if (id < DENSE_IDS) {
+      const v = id < this.#dense.length ? this.#dense[id]! : 0;
+      return v === 0 ? undefined : v - 1;
+    }
+    return this.#sparse.get(id);
+  }
+
+  #set(id: number, address: number): void {
+    if (id >= DENSE_IDS) {
+      this.#sparse.set(id, address);
+      return;
+    }
+    if (id >= this.#dense.length) {
+      let n = this.#dense.length * 2;
+      while (n <= id) n *= 2;
+      const next = new Float64Array(Math.min(n, DENSE_IDS));
+      next.set(this.#dense);
+      this.#dense = next;
+    }
+    this.#dense[id] = address + 1;
+  }
+
+  #delete(id: number): void {
+    if (id >= DENSE_IDS) this.#sparse.delete(id);
+    else if (id < this.#dense.length) this.#dense[id] = 0;
   }
 
   /** The replayed heap. */
@@ -103,25 +139,25 @@ export class TraceReplay {
           fallback.expect(LARGE_BASE + 16 * id[i]!);
           const got = k === KIND_MALLOC || k === KIND_MALLOC_LARGE ? heap.malloc(size[i]!) : heap.calloc(count[i]!, value[i]!);
           if (got === 0) throw new TraceReplayError(`the model could not allocate ${size[i]!} bytes (the trace has no arena for it)`, seq);
-          this.#addr.set(id[i]!, got);
+          this.#set(id[i]!, got);
           break;
         }
         case KIND_REALLOC:
         case KIND_REALLOC_LARGE: {
-          const old = this.#addr.get(oldId[i]!);
+          const old = this.#get(oldId[i]!);
           if (old === undefined) throw new TraceReplayError(`realloc of block ${oldId[i]!}, which is not live`, seq);
           fallback.expect(id[i] === oldId[i] ? old : LARGE_BASE + 16 * id[i]!);
           const got = heap.realloc(old, size[i]!);
           if (got === 0) throw new TraceReplayError(`the model could not reallocate block ${oldId[i]!} to ${size[i]!} bytes`, seq);
-          this.#addr.delete(oldId[i]!);
-          this.#addr.set(id[i]!, got);
+          this.#delete(oldId[i]!);
+          this.#set(id[i]!, got);
           break;
         }
         case KIND_FREE:
         case KIND_FREE_LARGE: {
-          const a = this.#addr.get(id[i]!);
+          const a = this.#get(id[i]!);
           if (a === undefined) throw new TraceReplayError(`free of block ${id[i]!}, which is not live`, seq);
-          this.#addr.delete(id[i]!);
+          this.#delete(id[i]!);
           heap.free(a);
           break;
         }
