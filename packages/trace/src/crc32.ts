@@ -1,25 +1,32 @@
-let tables: Uint32Array[] | undefined;
+import { tracePlatform } from './trace-platform.js';
 
-function makeTables(): Uint32Array[] {
-  const t0 = new Uint32Array(256);
+let tables: Int32Array | undefined;
+
+// Sixteen 256-entry tables in one Int32Array (table k at k × 256): table 0 is
+// the byte-at-a-time table, table k advances a byte's contribution k more
+// bytes. Signed 32-bit entries keep every value a small integer in V8 (a
+// Uint32Array above 2^31 hands out doubles).
+function makeTables(): Int32Array {
+  const t = new Int32Array(16 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t0[n] = c >>> 0;
+    t[n] = c;
   }
-  const out = [t0];
-  for (let k = 1; k < 8; k++) {
-    const prev = out[k - 1]!;
-    const t = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) t[n] = (t0[prev[n]! & 0xff]! ^ (prev[n]! >>> 8)) >>> 0;
-    out.push(t);
+  for (let k = 1; k < 16; k++) {
+    for (let n = 0; n < 256; n++) {
+      const prev = t[(k - 1) * 256 + n]!;
+      t[k * 256 + n] = t[prev & 0xff]! ^ (prev >>> 8);
+    }
   }
-  return out;
+  return t;
 }
 
 /**
  * CRC-32 (ISO-HDLC, polynomial `0xEDB88320` reflected, as zlib and PNG) of
- * `bytes[start, end)`, eight bytes at a time.
+ * `bytes[start, end)`: the platform's native one if installed (see
+ * `setTracePlatform`; `@pymem/trace/node` installs zlib's), else
+ * {@link crc32Portable}.
  *
  * @param bytes - the data
  * @param start - first byte
@@ -32,22 +39,44 @@ function makeTables(): Uint32Array[] {
  * ```
  */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const native = tracePlatform().crc32;
+  if (native !== undefined && end - start >= 64) return native(bytes.subarray(start, end));
+  return crc32Portable(bytes, start, end);
+}
+
+/**
+ * CRC-32 as {@link crc32}, in plain JavaScript, sixteen bytes at a time
+ * (slice-by-16 tables).
+ *
+ * @param bytes - the data
+ * @param start - first byte
+ * @param end - one past the last byte
+ * @returns the CRC as an unsigned 32-bit number
+ */
+export function crc32Portable(bytes: Uint8Array, start = 0, end = bytes.length): number {
   const t = (tables ??= makeTables());
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = t as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
-  let c = 0xffffffff;
+  let c = -1;
   let i = start;
-  for (; i + 8 <= end; i += 8) {
+  for (; i + 16 <= end; i += 16) {
     const a = c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
     c =
-      t7[a & 0xff]! ^
-      t6[(a >>> 8) & 0xff]! ^
-      t5[(a >>> 16) & 0xff]! ^
-      t4[a >>> 24]! ^
-      t3[bytes[i + 4]!]! ^
-      t2[bytes[i + 5]!]! ^
-      t1[bytes[i + 6]!]! ^
-      t0[bytes[i + 7]!]!;
+      t[0xf00 | (a & 0xff)]! ^
+      t[0xe00 | ((a >>> 8) & 0xff)]! ^
+      t[0xd00 | ((a >>> 16) & 0xff)]! ^
+      t[0xc00 | (a >>> 24)]! ^
+      t[0xb00 | bytes[i + 4]!]! ^
+      t[0xa00 | bytes[i + 5]!]! ^
+      t[0x900 | bytes[i + 6]!]! ^
+      t[0x800 | bytes[i + 7]!]! ^
+      t[0x700 | bytes[i + 8]!]! ^
+      t[0x600 | bytes[i + 9]!]! ^
+      t[0x500 | bytes[i + 10]!]! ^
+      t[0x400 | bytes[i + 11]!]! ^
+      t[0x300 | bytes[i + 12]!]! ^
+      t[0x200 | bytes[i + 13]!]! ^
+      t[0x100 | bytes[i + 14]!]! ^
+      t[bytes[i + 15]!]!;
   }
-  for (; i < end; i++) c = t0[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  for (; i < end; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
 }

@@ -34,7 +34,9 @@ export type { ReadRawCaptureOpts } from './read-raw-capture.js';
 export { parseStatsFile } from './stats-file.js';
 export type { StatsDump } from './stats-file.js';
 export { TraceFormatError } from './trace-format-error.js';
-export { crc32 } from './crc32.js';
+export { crc32, crc32Portable } from './crc32.js';
+export { setTracePlatform } from './trace-platform.js';
+export type { TracePlatform } from './trace-platform.js';
 export { TraceFile, openTrace } from './open-trace.js';
 export type { TraceSeekResult } from './open-trace.js';
 export { TraceReader, readTrace } from './read-trace.js';
@@ -52,6 +54,10 @@ export {
   CODEC_NONE,
   CODEC_ZSTD_RESERVED,
   FEATURE_DEFLATE_RAW,
+  FEATURE_DOMAINS,
+  FEATURE_REALLOC_CLASS,
+  FEATURES_1_1,
+  MAX_DOMAIN,
   KNOWN_REQUIRED_FEATURES,
   LEVEL_ALLOCATOR,
   LEVEL_GC,
@@ -104,6 +110,7 @@ export {
   KIND_POOL_INIT,
   KIND_POOL_REUSE,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
   KIND_THREAD,
   RECORD_KINDS,

@@ -12,6 +12,7 @@ import {
   KIND_MALLOC,
   KIND_MALLOC_LARGE,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
 } from './trace-record-kinds.js';
 import type { StackTotal } from './trace-summary-types.js';
@@ -111,9 +112,10 @@ export async function liveBetween(source: Uint8Array | TraceFile, t1: number, t2
           table.set(id[i]!, size[i]!, L, stack[i]!, seq, t);
           break;
         case KIND_REALLOC:
+        case KIND_REALLOC_CLASS:
         case KIND_REALLOC_LARGE:
           drop(oldId[i]!);
-          table.set(id[i]!, size[i]!, kind[i] === KIND_REALLOC ? cls[i]! : L, stack[i]!, seq, t);
+          table.set(id[i]!, size[i]!, kind[i] === KIND_REALLOC_LARGE ? L : cls[i]!, stack[i]!, seq, t);
           break;
         case KIND_FREE:
         case KIND_FREE_LARGE:

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SAMPLE } from '../test/sample-records.js';
 import { RecordDigest, TRACES, capturePath } from '../test/shared-traces.js';
@@ -67,5 +68,45 @@ describe('readRawCaptureFile', () => {
     const digest = new RecordDigest();
     decodeRawCapture(startup, digest.add);
     expect(digest.hash).toBe(TRACES[0].digest);
+  });
+});
+
+describe('the node entry installs zlib CRC-32 and inflate, with the same results as the portable code', () => {
+  it('crc32: zlib and slice-by-16 agree on any bytes and range', async () => {
+    const { crc32 } = await import('node:zlib');
+    const { crc32Portable } = await import('./crc32.js');
+    const { tracePlatform } = await import('./trace-platform.js');
+    await import('./node.js');
+    expect(tracePlatform().crc32).toBeDefined();
+    expect(crc32Portable(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const start = a % (bytes.length + 1);
+        const end = start + (b % (bytes.length - start + 1));
+        expect(crc32Portable(bytes, start, end)).toBe(crc32(bytes.subarray(start, end)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('inflateRaw: zlib and DecompressionStream give the same bytes or both refuse', async () => {
+    const { deflateRawSync } = await import('node:zlib');
+    const { inflateRaw } = await import('./trace-codec.js');
+    const { setTracePlatform } = await import('./trace-platform.js');
+    const { nodeTracePlatform } = await import('./node.js');
+    const settle = (p: Promise<Uint8Array>) => p.then((b) => Buffer.from(b).toString('hex'), (e: unknown) => (e as { code?: string }).code ?? 'other');
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 3 }), fc.integer({ min: -2, max: 2 }), async (data, patches, skew) => {
+        const z = new Uint8Array(deflateRawSync(data));
+        for (const [at, v] of patches) z[at % z.length] = v;
+        const expected = Math.max(0, data.length + skew);
+        setTracePlatform({});
+        const portable = await settle(inflateRaw(z, expected, 7));
+        setTracePlatform(nodeTracePlatform);
+        const native = await settle(inflateRaw(z, expected, 7));
+        expect(native).toBe(portable);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -4,7 +4,7 @@ import { open, readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { createGunzip, gunzip } from 'node:zlib';
+import { crc32 as zlibCrc32, createGunzip, gunzip, inflateRawSync } from 'node:zlib';
 import { RawCaptureReader } from './read-raw-capture.js';
 import type { ReadRawCaptureOpts } from './read-raw-capture.js';
 import { openTrace } from './open-trace.js';
@@ -13,6 +13,19 @@ import { readTrace } from './read-trace.js';
 import type { ReadTraceOpts, TraceReader } from './read-trace.js';
 import { TraceFormatError } from './trace-format-error.js';
 import type { TraceSink } from './trace-sink.js';
+import { setTracePlatform } from './trace-platform.js';
+import type { TracePlatform } from './trace-platform.js';
+
+/**
+ * zlib's CRC-32 and raw inflate, which give the same results as the portable
+ * code, several times faster. Installed when this entry is loaded; call
+ * `setTracePlatform({})` to go back to the portable code.
+ */
+export const nodeTracePlatform: TracePlatform = {
+  crc32: (bytes) => zlibCrc32(bytes),
+  inflateRaw: (bytes, expected) => inflateRawSync(bytes, { maxOutputLength: Math.max(1, expected) }),
+};
+setTracePlatform(nodeTracePlatform);
 
 const gunzipAsync = promisify(gunzip);
 

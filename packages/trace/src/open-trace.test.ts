@@ -138,3 +138,23 @@ describe('readTrace({ reuseBatches })', () => {
   });
 });
 
+
+describe('readTrace({ reuseBatches }) on random traces', () => {
+  it('a refilled batch holds exactly what a fresh one holds (no stale cells)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { randomTrace } = await import('../test/trace-arbitrary.js');
+    const { rows } = await import('../test/trace-samples.js');
+    const { readTrace } = await import('./read-trace.js');
+    await fc.assert(
+      fc.asyncProperty(randomTrace(400), async (t) => {
+        const bytes = await t.write();
+        const fresh: unknown[] = [];
+        for await (const b of readTrace(bytes)) fresh.push(...rows([b]));
+        const reused: unknown[] = [];
+        for await (const b of readTrace(bytes, { reuseBatches: true })) reused.push(...rows([b]));
+        expect(reused).toEqual(fresh);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -58,7 +58,9 @@ export class TraceReader implements AsyncIterable<TraceEventBatch> {
   #indexAt = -1;
   #seq = 0;
   #time = 0;
-  #buf = new Uint8Array(1 << 16);
+  #buf: Uint8Array = new Uint8Array(1 << 16);
+  /** Whether #buf is ours (else it is a chunk of the source, read in place). */
+  #owned = true;
   #start = 0;
   #end = 0;
   #base = 0;
@@ -92,6 +94,28 @@ export class TraceReader implements AsyncIterable<TraceEventBatch> {
   }
 
   #append(chunk: Uint8Array): void {
+    if (this.#start === this.#end) {
+      // Nothing pending: read the chunk where it is (a whole-file buffer is never copied).
+      this.#base += this.#end;
+      this.#buf = chunk;
+      this.#start = 0;
+      this.#end = chunk.length;
+      this.#owned = false;
+      return;
+    }
+    if (!this.#owned) {
+      // The caller's buffer is never written to: the pending bytes move to one of our own.
+      const pending = this.#end - this.#start;
+      let cap = 1 << 16;
+      while (cap < pending + chunk.length) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.#buf.subarray(this.#start, this.#end));
+      this.#base += this.#start;
+      this.#buf = next;
+      this.#start = 0;
+      this.#end = pending;
+      this.#owned = true;
+    }
     const live = this.#end - this.#start;
     if (this.#end + chunk.length > this.#buf.length) {
       if (live + chunk.length <= this.#buf.length && this.#start > 0) {

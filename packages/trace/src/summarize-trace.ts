@@ -22,6 +22,7 @@ import {
   KIND_POOL_INIT,
   KIND_POOL_REUSE,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
 } from './trace-record-kinds.js';
 import type { ResolvedFrame, StackTotal, TraceInstant, TraceSample, TraceSummary } from './trace-summary-types.js';
@@ -209,9 +210,10 @@ export async function summarizeTrace(source: TraceSource | TraceFile, opts: Summ
           alloc(id[i]!, size[i]!, L, stack[i]!);
           break;
         case KIND_REALLOC:
+        case KIND_REALLOC_CLASS:
         case KIND_REALLOC_LARGE:
           release(oldId[i]!, oldSize[i]!, L, false);
-          alloc(id[i]!, size[i]!, k === KIND_REALLOC ? cls[i]! : L, stack[i]!);
+          alloc(id[i]!, size[i]!, k === KIND_REALLOC_LARGE ? L : cls[i]!, stack[i]!);
           break;
         case KIND_FREE:
           release(id[i]!, size[i]!, cls[i]!, true);

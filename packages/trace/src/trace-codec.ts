@@ -1,4 +1,5 @@
 import { TraceFormatError } from './trace-format-error.js';
+import { tracePlatform } from './trace-platform.js';
 
 async function collect(readable: ReadableStream<Uint8Array>, limit: number, onOver: () => Error): Promise<Uint8Array> {
   const reader = readable.getReader();
@@ -54,6 +55,17 @@ export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
  * @throws {@link TraceFormatError} `E_INFLATE` on corrupt data or a length other than `expected`
  */
 export async function inflateRaw(bytes: Uint8Array, expected: number, offset: number): Promise<Uint8Array> {
+  const native = tracePlatform().inflateRaw;
+  if (native !== undefined) {
+    let out: Uint8Array;
+    try {
+      out = native(bytes, expected);
+    } catch (e) {
+      throw new TraceFormatError('E_INFLATE', offset, `corrupt deflate payload at byte ${offset} (or not inflating to its declared ${expected} bytes): ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (out.length !== expected) throw new TraceFormatError('E_INFLATE', offset, `deflate payload at byte ${offset} inflates to ${out.length} bytes, not its declared ${expected}`);
+    return out;
+  }
   const ds = new DecompressionStream('deflate-raw') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
   pump(ds.writable, bytes);
   let out: Uint8Array;

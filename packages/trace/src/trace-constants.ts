@@ -6,8 +6,12 @@
 export const TRACE_MAGIC: readonly number[] = [0x89, 0x50, 0x59, 0x4d, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Format major version this package writes and reads. */
 export const TRACE_VERSION_MAJOR = 1;
-/** Format minor version this package writes (it reads any minor of major 1). */
-export const TRACE_VERSION_MINOR = 0;
+/**
+ * Newest format minor version this package writes (it reads any minor of
+ * major 1). A file gets minor 1 only when it uses a feature of 1.1
+ * ({@link FEATURE_DOMAINS}, {@link FEATURE_REALLOC_CLASS}); otherwise it is a 1.0 file.
+ */
+export const TRACE_VERSION_MINOR = 1;
 /** The 4 bytes that open every chunk, to re-find chunk boundaries after damage: `9E 50 43 4B`. */
 export const TRACE_SYNC: readonly number[] = [0x9e, 0x50, 0x43, 0x4b];
 /** The 4 bytes that close the 16-byte trailer: ASCII `PYIX`. */
@@ -33,8 +37,16 @@ export const CODEC_ZSTD_RESERVED = 2;
 
 /** Required-feature bit: some chunk uses codec 1 (deflate-raw). */
 export const FEATURE_DEFLATE_RAW = 1;
+/** Required-feature bit (format 1.1): every allocation record ends with its allocation domain (`domain: uv`, 0 unknown, 1 MEM, 2 OBJ, 3 RAW). */
+export const FEATURE_DOMAINS = 2;
+/** Required-feature bit (format 1.1): the trace may hold `realloc_class` records (kind 25: a pymalloc realloc whose block's class is stored, not derived from the size). */
+export const FEATURE_REALLOC_CLASS = 4;
+/** Required-feature bits that make a file a 1.1 file. */
+export const FEATURES_1_1 = FEATURE_DOMAINS | FEATURE_REALLOC_CLASS;
 /** The required features a 1.x reader of this package understands. */
-export const KNOWN_REQUIRED_FEATURES = FEATURE_DEFLATE_RAW;
+export const KNOWN_REQUIRED_FEATURES = FEATURE_DEFLATE_RAW | FEATURE_DOMAINS | FEATURE_REALLOC_CLASS;
+/** Largest allocation domain a record may carry (3 = RAW). */
+export const MAX_DOMAIN = 3;
 
 /** Recording-level bit: allocator events (arenas, pools, malloc/free). */
 export const LEVEL_ALLOCATOR = 1;

@@ -1,5 +1,5 @@
 import { ByteWriter } from './byte-cursor.js';
-import { LEVEL_STACKS, MAX_FIELD_VALUE } from './trace-constants.js';
+import { FEATURE_DOMAINS, FEATURE_REALLOC_CLASS, LEVEL_STACKS, MAX_DOMAIN, MAX_FIELD_VALUE } from './trace-constants.js';
 import type { TraceEventBatch } from './trace-event.js';
 import type { TraceEventInit } from './trace-event.js';
 import type { TraceHeader } from './trace-header.js';
@@ -7,7 +7,7 @@ import { sizeClassCount } from './trace-header.js';
 import { KIND_BY_NUMBER } from './trace-record-kinds.js';
 import type { EventColumn, FieldOp, RecordKindSpec } from './trace-record-kinds.js';
 
-const OPS: Record<FieldOp, number> = { uv: 0, zz: 1, str: 2, new: 3, ref: 4, arena: 5, base: 6, type: 7, loc: 8, stack: 9 };
+const OPS: Record<FieldOp, number> = { uv: 0, zz: 1, str: 2, new: 3, ref: 4, arena: 5, base: 6, type: 7, loc: 8, stack: 9, cls: 10, domain: 11 };
 const OP_UV = 0;
 const OP_ZZ = 1;
 const OP_STR = 2;
@@ -18,14 +18,20 @@ const OP_BASE = 6;
 const OP_TYPE = 7;
 const OP_LOC = 8;
 const OP_STACK = 9;
+const OP_CLS = 10;
+const OP_DOMAIN = 11;
 
 interface CompiledKind {
   spec: RecordKindSpec;
   ops: number[];
   cols: EventColumn[];
+  /** The class is stored (`cls` field), not derived from the size. */
+  storedCls: boolean;
 }
 
-const COMPILED: (CompiledKind | undefined)[] = KIND_BY_NUMBER.map((spec) => (spec === undefined ? undefined : { spec, ops: spec.fields.map((x) => OPS[x.op]), cols: spec.fields.map((x) => x.column) }));
+const COMPILED: (CompiledKind | undefined)[] = KIND_BY_NUMBER.map((spec) =>
+  spec === undefined ? undefined : { spec, ops: spec.fields.map((x) => OPS[x.op]), cols: spec.fields.map((x) => x.column), storedCls: spec.fields.some((x) => x.op === 'cls') },
+);
 
 /** Delta state of one events chunk (reset at every chunk start). */
 class DeltaState {
@@ -78,7 +84,7 @@ export class LiveStats {
     else if (spec.live === -1) this.live -= size;
     else if (spec.live === 2) this.live += size - oldSize;
     else if (kind === 2) this.arenas++;
-    else if (kind === 3) this.arenas--;
+    else if (kind === 3 && this.arenas > 0) this.arenas--; // an arena from before the trace began: not counted
     if (this.live > this.peak) {
       this.peak = this.live;
       this.peakSeq = seq;
@@ -106,6 +112,8 @@ export class EventEncoder {
   readonly #classes: number;
   readonly #poolsPerArena: number;
   readonly #stacks: boolean;
+  readonly #domains: boolean;
+  readonly #reallocClass: boolean;
   readonly #eventClock: boolean;
   /** Events in the current chunk. */
   count = 0;
@@ -123,6 +131,8 @@ export class EventEncoder {
     this.#classes = sizeClassCount(h);
     this.#poolsPerArena = h.arenaSize / h.poolSize;
     this.#stacks = (h.level & LEVEL_STACKS) !== 0;
+    this.#domains = (h.requiredFeatures & FEATURE_DOMAINS) !== 0;
+    this.#reallocClass = (h.requiredFeatures & FEATURE_REALLOC_CLASS) !== 0;
     this.#eventClock = h.clockUnit === 'event';
   }
 
@@ -164,7 +174,12 @@ export class EventEncoder {
     if (spec.pymalloc) {
       cls = classOf(size, this.#alignment);
       if (cls >= this.#classes) throw new RangeError(`event ${this.seq} (${spec.name}): size ${size} is above the small-request threshold`);
-      if (e.cls !== undefined && e.cls !== 0 && e.cls !== cls) throw new RangeError(`event ${this.seq} (${spec.name}): cls ${e.cls} is not the class of size ${size} (${cls})`);
+      if (c.storedCls) {
+        if (!this.#reallocClass) throw new RangeError(`event ${this.seq} (${spec.name}): needs the FEATURE_REALLOC_CLASS header bit`);
+        const stored = v('cls');
+        if (stored < cls || stored >= this.#classes) throw new RangeError(`event ${this.seq} (${spec.name}): cls ${stored} is not in ${cls} (the class of size ${size}) … ${this.#classes - 1}`);
+        cls = stored;
+      } else if (e.cls !== undefined && e.cls !== 0 && e.cls !== cls) throw new RangeError(`event ${this.seq} (${spec.name}): cls ${e.cls} is not the class of size ${size} (${cls})`);
     }
     // Validate everything before writing a byte.
     for (let i = 0; i < c.ops.length; i++) {
@@ -179,6 +194,11 @@ export class EventEncoder {
       } else if (op === OP_STACK) {
         if (!this.#stacks && (e.stack ?? 0) !== 0) throw new RangeError(`event ${this.seq} (${spec.name}): a stack id needs level LEVEL_STACKS`);
         v('stack');
+      } else if (op === OP_DOMAIN) {
+        if (!this.#domains && (e.domain ?? 0) !== 0) throw new RangeError(`event ${this.seq} (${spec.name}): a domain needs the FEATURE_DOMAINS header bit`);
+        if (v('domain') > MAX_DOMAIN) throw new RangeError(`event ${this.seq} (${spec.name}): domain ${e.domain} > ${MAX_DOMAIN}`);
+      } else if (op === OP_CLS) {
+        // checked above
       } else {
         const x = v(c.cols[i]!);
         if (c.cols[i] === 'cls' && x >= this.#classes) throw new RangeError(`event ${this.seq} (${spec.name}): cls ${x} >= ${this.#classes}`);
@@ -239,6 +259,12 @@ export class EventEncoder {
             w.zz(x - s.lastStack);
             s.lastStack = x;
           }
+          break;
+        case OP_CLS:
+          w.uv(cls);
+          break;
+        case OP_DOMAIN:
+          if (this.#domains) w.uv(x);
           break;
       }
     }

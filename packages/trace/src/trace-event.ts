@@ -28,6 +28,8 @@ export interface TraceEventData {
   block: number;
   /** Stack id (0 = unknown). */
   stack: number;
+  /** Allocation domain of an allocation record (`FEATURE_DOMAINS`): 0 unknown, 1 MEM, 2 OBJ, 3 RAW (`DOMAIN_*`). */
+  domain: number;
   /** arena_alloc: pools; calloc: nelem; gc: generation. */
   count: number;
   /** thread id, base address, elsize, type string id, collected, outcome, mark id, counter value. */
@@ -42,7 +44,7 @@ export interface TraceEventData {
 export type TraceEventInit = Pick<TraceEventData, 'kind'> & Partial<Omit<TraceEventData, 'kind'>>;
 
 /** The numeric columns of a batch, in a fixed order. */
-export const EVENT_COLUMNS: readonly EventColumn[] = ['id', 'oldId', 'size', 'oldSize', 'cls', 'arena', 'pool', 'block', 'stack', 'count', 'value', 'extra', 'label'];
+export const EVENT_COLUMNS: readonly EventColumn[] = ['id', 'oldId', 'size', 'oldSize', 'cls', 'arena', 'pool', 'block', 'stack', 'domain', 'count', 'value', 'extra', 'label'];
 
 /**
  * The events of one chunk in columns (struct of arrays): row `i` is the event
@@ -76,6 +78,8 @@ export class TraceEventBatch {
   block: Float64Array;
   /** See {@link TraceEventData.stack}. */
   stack: Float64Array;
+  /** See {@link TraceEventData.domain}. */
+  domain: Uint8Array;
   /** See {@link TraceEventData.count}. */
   count: Float64Array;
   /** See {@link TraceEventData.value}. */
@@ -84,6 +88,18 @@ export class TraceEventBatch {
   extra: Float64Array;
   /** See {@link TraceEventData.label}. */
   label: Float64Array;
+  /**
+   * Rows whose sparse columns (`count`, `value`, `extra`, `label`) the last
+   * fill may have written, so that a refill clears only those.
+   * @internal
+   */
+  sparseRows: Int32Array;
+  /** @internal */
+  sparseLength = 0;
+  /** Whether the last fill wrote the stack column (a refill clears it). @internal */
+  denseStack = false;
+  /** Whether the last fill wrote the domain column (a refill clears it). @internal */
+  denseDomain = false;
 
   /** @param capacity - rows to allocate */
   constructor(capacity = 0) {
@@ -98,10 +114,12 @@ export class TraceEventBatch {
     this.pool = new Float64Array(capacity);
     this.block = new Float64Array(capacity);
     this.stack = new Float64Array(capacity);
+    this.domain = new Uint8Array(capacity);
     this.count = new Float64Array(capacity);
     this.value = new Float64Array(capacity);
     this.extra = new Float64Array(capacity);
     this.label = new Float64Array(capacity);
+    this.sparseRows = new Int32Array(capacity);
   }
 
   /** Rows allocated. */
@@ -141,5 +159,5 @@ export class TraceEventBatch {
  * @returns a struct with every field 0
  */
 export function emptyEvent(kind = 0): TraceEventData {
-  return { kind, time: 0, id: 0, oldId: 0, size: 0, oldSize: 0, cls: 0, arena: 0, pool: 0, block: 0, stack: 0, count: 0, value: 0, extra: 0, label: 0 };
+  return { kind, time: 0, id: 0, oldId: 0, size: 0, oldSize: 0, cls: 0, arena: 0, pool: 0, block: 0, stack: 0, domain: 0, count: 0, value: 0, extra: 0, label: 0 };
 }

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { everyKind, expected, rows, writeSample } from '../test/trace-samples.js';
+import { everyKind, everyKind11, expected, rows, writeSample } from '../test/trace-samples.js';
+import { DOMAIN_MEM, DOMAIN_OBJ } from './api.js';
 import { openTrace } from './open-trace.js';
 import { readTrace } from './read-trace.js';
 import { TraceAssembler } from './trace-assembler.js';
 import { crc32 } from './crc32.js';
 import { frameChunk } from './trace-chunk.js';
 import { deflateRaw } from './trace-codec.js';
-import { TRACE_MAGIC } from './trace-constants.js';
+import { FEATURE_DOMAINS, FEATURES_1_1, TRACE_MAGIC } from './trace-constants.js';
 import { decodeTraceHeader, encodeTraceHeader, traceHeader } from './trace-header.js';
-import { KIND_FREE, KIND_MALLOC, KIND_MALLOC_LARGE } from './trace-record-kinds.js';
+import { KIND_FREE, KIND_MALLOC, KIND_MALLOC_LARGE, KIND_REALLOC_CLASS } from './trace-record-kinds.js';
 import { MemorySink } from './trace-sink.js';
 import { TraceWriter } from './trace-writer.js';
 
@@ -60,8 +61,8 @@ describe('format rules', () => {
     const text = ok.slice();
     text[4] = 0x0a; // CR LF -> LF LF: mangled by a text-mode transfer
     expect(() => decodeTraceHeader(text)).toThrow(/bad magic byte at 4/);
-    const future = encodeTraceHeader(traceHeader({ requiredFeatures: 0b110 }));
-    expect(() => decodeTraceHeader(future)).toThrow(expect.objectContaining({ code: 'E_FEATURE', message: expect.stringMatching(/requires features this reader does not support \(bits 0x6/) as unknown }));
+    const future = encodeTraceHeader(traceHeader({ requiredFeatures: 0b11010 }));
+    expect(() => decodeTraceHeader(future)).toThrow(expect.objectContaining({ code: 'E_FEATURE', message: expect.stringMatching(/requires features this reader does not support \(bits 0x18/) as unknown }));
     await expect(readAll(future)).rejects.toMatchObject({ code: 'E_FEATURE' });
     await expect(openTrace(future)).rejects.toMatchObject({ code: 'E_FEATURE' });
     // Optional features and unknown header fields are fine.
@@ -141,5 +142,59 @@ describe('format rules', () => {
     const { reader, events } = await readAll(cut);
     expect(events.length).toBe(everyKind().length);
     expect(reader.complete).toBe(false);
+  });
+});
+
+describe('format 1.1: allocation domains and realloc_class', () => {
+  it('a 1.1 feature makes the file 1.1; without one it stays 1.0', () => {
+    expect([...encodeTraceHeader(traceHeader()).subarray(8, 10)]).toEqual([1, 0]);
+    expect([...encodeTraceHeader(traceHeader({ requiredFeatures: FEATURE_DOMAINS })).subarray(8, 10)]).toEqual([1, 1]);
+    expect(decodeTraceHeader(encodeTraceHeader(traceHeader({ requiredFeatures: FEATURES_1_1 }))).header.versionMinor).toBe(1);
+  });
+
+  it('realloc_class and domains are the documented bytes (docs/format.md §4.3, second example)', async () => {
+    const sink = new MemorySink();
+    const w = new TraceWriter(sink, { codec: 'none', header: { requiredFeatures: FEATURES_1_1 } });
+    w.append({ kind: KIND_MALLOC, id: 0, size: 80, arena: 0, pool: 0, block: 0, domain: DOMAIN_OBJ });
+    w.append({ kind: KIND_REALLOC_CLASS, oldId: 0, oldSize: 80, id: 0, size: 64, cls: 4, arena: 0, pool: 0, block: 0, domain: DOMAIN_OBJ });
+    w.append({ kind: KIND_FREE, id: 0, size: 64, domain: DOMAIN_MEM });
+    await w.close();
+    const bytes = sink.bytes();
+    const file = await openTrace(bytes);
+    const info = file.chunk(file.index[0]!);
+    expect([...bytes.subarray(info.payloadOffset, info.payloadOffset + info.payloadLength)]).toEqual([
+      0x20, 0, 80, 0, 0, 2, // malloc: id 0, 80 bytes (class 4), key 0, block 0, domain OBJ
+      0x65, 0, 80, 1, 64, 4, 0, 1, 2, // realloc_class (kind 25, Δt 1): oldId zz(0 − 0), 80, id zz(0 − 1) = 1, 64, cls 4, key 0, block zz(0 − 0 − 1) = 1, OBJ
+      0x39, 0, 64, 1, // free: id zz(0 − 0), 64, domain MEM
+    ]);
+    const got = (await readAll(bytes)).events;
+    expect(got[1]).toMatchObject({ kind: KIND_REALLOC_CLASS, id: 0, oldId: 0, size: 64, oldSize: 80, cls: 4, domain: DOMAIN_OBJ });
+    expect(got[2]).toMatchObject({ kind: KIND_FREE, cls: 3, domain: DOMAIN_MEM });
+  });
+
+  it('every kind of a 1.1 trace decodes to what was written, fresh or refilled', async () => {
+    const events = everyKind11();
+    const bytes = await writeSample(events, { chunkSize: 64, header: { requiredFeatures: FEATURES_1_1 } });
+    expect((await readAll(bytes)).events).toEqual(events.map((e) => expected(e)));
+    const reused = [];
+    for await (const b of readTrace(bytes, { reuseBatches: true })) reused.push(...rows([b]));
+    expect(reused).toEqual(events.map((e) => expected(e)));
+  });
+
+  it('refuses what a 1.1 file may not hold', async () => {
+    const w = new TraceWriter(new MemorySink(), { codec: 'none' });
+    expect(() => w.append({ kind: KIND_REALLOC_CLASS, oldId: 0, oldSize: 80, id: 0, size: 64, cls: 4 })).toThrow(/FEATURE_REALLOC_CLASS/);
+    expect(() => w.append({ kind: KIND_MALLOC, id: 0, size: 8, domain: 1 })).toThrow(/FEATURE_DOMAINS/);
+    const w11 = new TraceWriter(new MemorySink(), { codec: 'none', header: { requiredFeatures: FEATURES_1_1 } });
+    expect(() => w11.append({ kind: KIND_REALLOC_CLASS, oldId: 0, oldSize: 80, id: 0, size: 64, cls: 2 })).toThrow(/cls 2 is not in 3/);
+    expect(() => w11.append({ kind: KIND_MALLOC, id: 0, size: 8, domain: 4 })).toThrow(/domain 4/);
+    // A reader: kind 25 without the feature bit, a class below the size's, a domain above 3.
+    const header = encodeTraceHeader(traceHeader());
+    const header11 = encodeTraceHeader(traceHeader({ requiredFeatures: FEATURES_1_1 }));
+    const chunk = (h: Uint8Array, payload: number[]) => new Uint8Array([...h, ...frameChunk({ type: 2, codec: 0, flags: 0, firstSeq: 0, firstTime: 0, records: 1 }, new Uint8Array(payload), payload.length)]);
+    const at = header.length + 12;
+    await expect(readAll(chunk(header, [0x64, 0, 80, 0, 64, 4, 0, 0]))).rejects.toMatchObject({ code: 'E_TAG', offset: at });
+    await expect(readAll(chunk(header11, [0x64, 0, 80, 0, 64, 2, 0, 0, 0]))).rejects.toMatchObject({ code: 'E_RANGE', offset: at + 5 });
+    await expect(readAll(chunk(header11, [0x20, 0, 8, 0, 0, 4]))).rejects.toMatchObject({ code: 'E_RANGE', offset: at + 5 });
   });
 });

@@ -6,7 +6,8 @@
 // capture fuzz's 3 × 1,000,000.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { everyKind, sampleState, writeSample } from '../test/trace-samples.js';
+import { everyKind, everyKind11, sampleState, writeSample } from '../test/trace-samples.js';
+import { FEATURES_1_1 } from './trace-constants.js';
 import { openTrace } from './open-trace.js';
 import { readTrace } from './read-trace.js';
 import { recoverTrace } from './recover-trace.js';
@@ -40,6 +41,12 @@ async function check(bytes: Uint8Array, piece: number): Promise<void> {
     const reader = readTrace(parts(), { onCheckpoint: () => undefined });
     let n = 0;
     for await (const b of reader) n += b.length;
+    return n;
+  }, bytes.length);
+  await outcome(async () => {
+    // the refilling fast path, on the whole buffer read in place
+    let n = 0;
+    for await (const b of readTrace(bytes, { reuseBatches: true })) n += b.length;
     return n;
   }, bytes.length);
   await outcome(async () => {
@@ -85,11 +92,14 @@ function mutate(base: Uint8Array, m: Mutation): Uint8Array {
 describe('fuzz: the trace decoders fail only with TraceFormatError at an in-range offset', () => {
   let stored: Uint8Array;
   let deflated: Uint8Array;
+  let stored11: Uint8Array;
   beforeAll(async () => {
     const events = [...everyKind(), ...everyKind().map((e) => ({ ...e, time: (e.time ?? 0) + 2_000_000 }))];
     const opts = { chunkSize: 64, checkpointEvery: 2, checkpoint: () => sampleState(1) };
     stored = await writeSample(events, opts);
     deflated = await writeSample(events, { ...opts, codec: 'deflate-raw' });
+    const events11 = [...everyKind11(), ...everyKind11().map((e) => ({ ...e, time: (e.time ?? 0) + 2_000_000 }))];
+    stored11 = await writeSample(events11, { ...opts, header: { requiredFeatures: FEATURES_1_1 } });
   });
 
   it(`mutations of a stored trace with every record kind (${RUNS} runs)`, { timeout: TIMEOUT }, async () => {
@@ -102,6 +112,15 @@ describe('fuzz: the trace decoders fail only with TraceFormatError at an in-rang
     if (RUNS >= 1000) expect([...codes]).toEqual(expect.arrayContaining(['ok', 'E_CRC', 'E_TRUNCATED', 'E_SYNC']));
   });
 
+  it(`mutations of a format 1.1 trace: domains and realloc_class (${Math.ceil(RUNS / 2)} runs)`, { timeout: TIMEOUT }, async () => {
+    await fc.assert(
+      fc.asyncProperty(mutation, async (m) => {
+        await check(mutate(stored11, m), m.piece);
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  });
+
   it(`mutations of a deflate-raw trace (${Math.ceil(RUNS / 10)} runs)`, { timeout: TIMEOUT }, async () => {
     await fc.assert(
       fc.asyncProperty(mutation, async (m) => {
@@ -112,7 +131,7 @@ describe('fuzz: the trace decoders fail only with TraceFormatError at an in-rang
   });
 
   it(`random bytes after a valid header, with valid chunk frames around random payloads (${RUNS} runs)`, { timeout: TIMEOUT }, async () => {
-    const header = encodeTraceHeader(traceHeader({ level: 31 }));
+    const header = encodeTraceHeader(traceHeader({ level: 31, requiredFeatures: FEATURES_1_1 }));
     const { frameChunk } = await import('./trace-chunk.js');
     await fc.assert(
       fc.asyncProperty(

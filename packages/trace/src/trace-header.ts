@@ -1,6 +1,7 @@
 import { ByteCursor, ByteWriter } from './byte-cursor.js';
 import { crc32 } from './crc32.js';
 import {
+  FEATURES_1_1,
   KNOWN_REQUIRED_FEATURES,
   LEVEL_ALLOCATOR,
   MAX_HEADER_LENGTH,
@@ -51,12 +52,13 @@ export type TraceHeaderInit = Partial<Omit<TraceHeader, 'versionMajor' | 'versio
  * clock `"event"`, no features.
  *
  * @param init - the fields to set
- * @returns a full header of version 1.0
+ * @returns a full header of version 1.0, or 1.1 when `requiredFeatures` has a 1.1 bit
  */
 export function traceHeader(init: TraceHeaderInit = {}): TraceHeader {
   return {
     versionMajor: TRACE_VERSION_MAJOR,
-    versionMinor: TRACE_VERSION_MINOR,
+    // 1.1 only when a 1.1 feature is used: every other file stays readable as the 1.0 file it is.
+    versionMinor: ((init.requiredFeatures ?? 0) & FEATURES_1_1) !== 0 ? TRACE_VERSION_MINOR : 0,
     writer: init.writer ?? '@pymem/trace',
     writerVersion: init.writerVersion ?? '1.0',
     pythonVersion: init.pythonVersion ?? 0,

@@ -3,7 +3,7 @@ import type { ChunkInfo } from './trace-chunk.js';
 import { decodeTrailer, parseChunk } from './trace-chunk.js';
 import { decodeCheckpointChunk, decodeDictionaryChunk, decodeEventsChunk } from './trace-chunk-decode.js';
 import type { TraceCheckpointState } from './trace-checkpoint.js';
-import { CHUNK_CHECKPOINT, CHUNK_DICTIONARY, CHUNK_EVENTS, CHUNK_INDEX, CODEC_DEFLATE_RAW, CODEC_NONE, LEVEL_STACKS, TRACE_TRAILER_SIZE } from './trace-constants.js';
+import { CHUNK_CHECKPOINT, CHUNK_DICTIONARY, CHUNK_EVENTS, CHUNK_INDEX, CODEC_DEFLATE_RAW, CODEC_NONE, FEATURE_DOMAINS, LEVEL_STACKS, TRACE_TRAILER_SIZE } from './trace-constants.js';
 import { TraceDictionary } from './trace-dictionary.js';
 import type { DictionaryEntry } from './trace-dictionary.js';
 import { emptyEvent } from './trace-event.js';
@@ -34,7 +34,8 @@ function fromBase64(s: string): Uint8Array {
 
 function fieldTables(h: TraceHeader): Map<number, JsonEventField[]> {
   const stacks = (h.level & LEVEL_STACKS) !== 0;
-  return new Map(RECORD_KINDS.map((s) => [s.kind, jsonEventFields(s, stacks)]));
+  const domains = (h.requiredFeatures & FEATURE_DOMAINS) !== 0;
+  return new Map(RECORD_KINDS.map((s) => [s.kind, jsonEventFields(s, stacks, domains)]));
 }
 
 function eventLines(b: TraceEventBatch, fields: Map<number, JsonEventField[]>, out: string[]): void {

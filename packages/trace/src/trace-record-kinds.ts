@@ -47,11 +47,19 @@ export const KIND_MARK = 23;
 /** Event kind: a counter sample (`label` = name string id, `value` = signed value). */
 export const KIND_COUNTER = 24;
 
+/**
+ * Event kind (format 1.1, `FEATURE_REALLOC_CLASS`): realloc whose result is a pymalloc block of class
+ * `cls`, stored because it is not the class of `size`: pymalloc keeps a block in place when the new size
+ * still fits and shrinking would save less than 25 %, so the block stays in its bigger class
+ * (`oldId`, `oldSize`, `id`, `size`, `cls`, location, `stack`).
+ */
+export const KIND_REALLOC_CLASS = 25;
+
 /** Per-object gc outcomes of {@link KIND_GC_OBJECT}, by `value`. */
 export const GC_OUTCOMES = ['survived', 'collected', 'uncollectable'] as const;
 
 /** The numeric columns of an event (see {@link TraceEventData}). */
-export type EventColumn = 'id' | 'oldId' | 'size' | 'oldSize' | 'cls' | 'arena' | 'pool' | 'block' | 'stack' | 'count' | 'value' | 'extra' | 'label';
+export type EventColumn = 'id' | 'oldId' | 'size' | 'oldSize' | 'cls' | 'arena' | 'pool' | 'block' | 'stack' | 'domain' | 'count' | 'value' | 'extra' | 'label';
 
 /**
  * How a field is stored after the tag byte (delta bases reset at the start
@@ -66,9 +74,13 @@ export type EventColumn = 'id' | 'oldId' | 'size' | 'oldSize' | 'cls' | 'arena' 
  * - `loc`: pool location of a pymalloc block of class `cls` (derived from `size`):
  *   zigzag of `key − lastKey[cls]` with `key = arena × poolsPerArena + pool`,
  *   then zigzag of `block − lastBlock[cls] − 1` (lastKey starts at 0, lastBlock at −1);
- * - `stack`: present only at level `LEVEL_STACKS`: zigzag of `stack − lastStack` (starts at 0).
+ * - `stack`: present only at level `LEVEL_STACKS`: zigzag of `stack − lastStack` (starts at 0);
+ * - `cls` (format 1.1): unsigned varint, the block's size class, at least the class of `size`
+ *   and below the class count; `loc` then uses this class;
+ * - `domain` (format 1.1): present only with the `FEATURE_DOMAINS` header bit: unsigned varint,
+ *   0 unknown, 1 MEM, 2 OBJ, 3 RAW.
  */
-export type FieldOp = 'uv' | 'zz' | 'str' | 'new' | 'ref' | 'arena' | 'base' | 'type' | 'loc' | 'stack';
+export type FieldOp = 'uv' | 'zz' | 'str' | 'new' | 'ref' | 'arena' | 'base' | 'type' | 'loc' | 'stack' | 'cls' | 'domain';
 
 /** One field of a record kind: its JSON name, the column it fills and how it is stored. */
 export interface RecordFieldSpec {
@@ -88,7 +100,7 @@ export interface RecordKindSpec {
   readonly kind: number;
   /** Name (the JSONL `t` value). */
   readonly name: string;
-  /** The block is pymalloc's: `cls` is derived from `size`, which must not exceed the threshold. */
+  /** The block is pymalloc's: `size` must not exceed the threshold, and `cls` is derived from it (unless a `cls` field stores it). */
   readonly pymalloc: boolean;
   /** `size` is derived as `count × value` (calloc). */
   readonly calloc: boolean;
@@ -106,6 +118,7 @@ const ID_REF = f('id', 'id', 'ref', 'logical id of the block or object');
 const SIZE = f('size', 'size', 'uv', 'requested size in bytes');
 const LOC = f('arena', 'arena', 'loc', 'arena id, with pool (index in the arena) and block (index in the pool)');
 const STACK = f('stack', 'stack', 'stack', 'stack id (0 = unknown); only at level stacks');
+const DOMAIN = f('domain', 'domain', 'domain', 'allocation domain: 0 unknown, 1 MEM, 2 OBJ, 3 RAW; only with the domains feature');
 const POOL = [f('arena', 'arena', 'arena', 'arena id'), f('pool', 'pool', 'uv', 'pool index in the arena'), f('cls', 'cls', 'uv', 'size class')];
 const CALLOC = [f('nelem', 'count', 'uv', 'element count'), f('elsize', 'value', 'uv', 'element size')];
 const REALLOC = [f('oldId', 'oldId', 'ref', 'id of the block resized'), f('oldSize', 'oldSize', 'uv', 'its size')];
@@ -120,7 +133,7 @@ const k = (kind: number, name: string, doc: string, fields: RecordFieldSpec[], o
   live: opts.live ?? 0,
 });
 
-/** Every event record kind of format 1.0, by kind number order. */
+/** Every event record kind of format 1.1 (kind 25 is new in 1.1), by kind number order. */
 export const RECORD_KINDS: readonly RecordKindSpec[] = [
   k(KIND_THREAD, 'thread', 'the current thread changes; later events belong to it', [f('tid', 'value', 'uv', 'thread id')]),
   k(KIND_ARENA_ALLOC, 'arena_alloc', 'an arena is allocated', [f('arena', 'arena', 'arena', 'arena id'), f('base', 'value', 'base', 'base address'), f('pools', 'count', 'uv', 'pools it holds')]),
@@ -129,14 +142,14 @@ export const RECORD_KINDS: readonly RecordKindSpec[] = [
   k(KIND_POOL_REUSE, 'pool_reuse', 'an empty pool is reused', POOL),
   k(KIND_POOL_FULL, 'pool_full', 'a pool becomes full', POOL),
   k(KIND_POOL_EMPTY, 'pool_empty', 'a pool becomes empty', POOL),
-  k(KIND_MALLOC, 'malloc', 'pymalloc allocation', [ID_NEW, SIZE, LOC, STACK], { pymalloc: true, live: 1 }),
-  k(KIND_MALLOC_LARGE, 'malloc_large', 'allocation routed to the large allocator', [ID_NEW, SIZE, STACK], { live: 1 }),
-  k(KIND_CALLOC, 'calloc', 'pymalloc zeroed allocation', [ID_NEW, ...CALLOC, LOC, STACK], { pymalloc: true, calloc: true, live: 1 }),
-  k(KIND_CALLOC_LARGE, 'calloc_large', 'zeroed allocation routed to the large allocator', [ID_NEW, ...CALLOC, STACK], { calloc: true, live: 1 }),
-  k(KIND_REALLOC, 'realloc', 'resize whose result is a pymalloc block', [...REALLOC, ID_NEW, SIZE, LOC, STACK], { pymalloc: true, live: 2 }),
-  k(KIND_REALLOC_LARGE, 'realloc_large', 'resize whose result is a large block', [...REALLOC, ID_NEW, SIZE, STACK], { live: 2 }),
-  k(KIND_FREE, 'free', 'pymalloc block freed', [ID_REF, SIZE], { pymalloc: true, live: -1 }),
-  k(KIND_FREE_LARGE, 'free_large', 'large block freed', [ID_REF, SIZE], { live: -1 }),
+  k(KIND_MALLOC, 'malloc', 'pymalloc allocation', [ID_NEW, SIZE, LOC, STACK, DOMAIN], { pymalloc: true, live: 1 }),
+  k(KIND_MALLOC_LARGE, 'malloc_large', 'allocation routed to the large allocator', [ID_NEW, SIZE, STACK, DOMAIN], { live: 1 }),
+  k(KIND_CALLOC, 'calloc', 'pymalloc zeroed allocation', [ID_NEW, ...CALLOC, LOC, STACK, DOMAIN], { pymalloc: true, calloc: true, live: 1 }),
+  k(KIND_CALLOC_LARGE, 'calloc_large', 'zeroed allocation routed to the large allocator', [ID_NEW, ...CALLOC, STACK, DOMAIN], { calloc: true, live: 1 }),
+  k(KIND_REALLOC, 'realloc', 'resize whose result is a pymalloc block', [...REALLOC, ID_NEW, SIZE, LOC, STACK, DOMAIN], { pymalloc: true, live: 2 }),
+  k(KIND_REALLOC_LARGE, 'realloc_large', 'resize whose result is a large block', [...REALLOC, ID_NEW, SIZE, STACK, DOMAIN], { live: 2 }),
+  k(KIND_FREE, 'free', 'pymalloc block freed', [ID_REF, SIZE, DOMAIN], { pymalloc: true, live: -1 }),
+  k(KIND_FREE_LARGE, 'free_large', 'large block freed', [ID_REF, SIZE, DOMAIN], { live: -1 }),
   k(KIND_OBJ_CREATE, 'obj_create', 'an object is created in block id', [ID_REF, f('type', 'value', 'type', 'type name string id'), SIZE]),
   k(KIND_OBJ_DEALLOC, 'obj_dealloc', 'an object is deallocated', [ID_REF]),
   k(KIND_INCREF, 'incref', 'reference count incremented', [ID_REF]),
@@ -146,9 +159,16 @@ export const RECORD_KINDS: readonly RecordKindSpec[] = [
   k(KIND_GC_OBJECT, 'gc_object', "the collector's verdict on one object", [ID_REF, f('outcome', 'value', 'uv', '0 survived, 1 collected, 2 uncollectable')]),
   k(KIND_MARK, 'mark', 'a mark (e.g. where a statistics dump was taken)', [f('mark', 'value', 'uv', 'mark id'), f('label', 'label', 'str', 'label string id'), f('stats', 'extra', 'str', 'statistics text string id, 0 = none')]),
   k(KIND_COUNTER, 'counter', 'a counter sample', [f('name', 'label', 'str', 'counter name string id'), f('value', 'value', 'zz', 'value (signed)')]),
+  k(
+    KIND_REALLOC_CLASS,
+    'realloc_class',
+    "resize whose result is a pymalloc block of a class other than its size's (kept in place, format 1.1)",
+    [...REALLOC, ID_NEW, SIZE, f('cls', 'cls', 'cls', "the block's size class (at least the class of size)"), LOC, STACK, DOMAIN],
+    { pymalloc: true, live: 2 },
+  ),
 ];
 
-/** Record kind specs indexed by kind number (undefined: not a kind of format 1.0). */
+/** Record kind specs indexed by kind number (undefined: not a kind of format 1.1). */
 export const KIND_BY_NUMBER: readonly (RecordKindSpec | undefined)[] = (() => {
   const out: (RecordKindSpec | undefined)[] = new Array<RecordKindSpec | undefined>(64).fill(undefined);
   for (const s of RECORD_KINDS) out[s.kind] = s;

@@ -1,4 +1,4 @@
-import { LEVEL_STACKS } from './trace-constants.js';
+import { FEATURE_DOMAINS, LEVEL_STACKS } from './trace-constants.js';
 import { HEADER_FIELDS } from './trace-header.js';
 import { jsonEventFields } from './trace-jsonl-fields.js';
 import { RECORD_KINDS } from './trace-record-kinds.js';
@@ -74,16 +74,20 @@ export function traceJsonlSchema(): Schema {
   for (const spec of RECORD_KINDS) {
     const props: Record<string, Schema> = { seq: uint('sequence number'), time: uint('time in the header clock unit') };
     const required = ['seq', 'time'];
-    for (const f of jsonEventFields(spec, true)) {
+    for (const f of jsonEventFields(spec, true, true)) {
       props[f.json] = f.signed ? int(f.doc) : uint(f.doc);
-      if (f.column !== 'stack') required.push(f.json);
+      if (f.column !== 'stack' && f.column !== 'domain') required.push(f.json);
     }
-    lines.push(line(spec.name, `event: ${spec.doc}${spec.fields.some((f) => f.op === 'stack') ? ` (stack present iff the header level has bit ${LEVEL_STACKS})` : ''}`, props, required));
+    const optional = [
+      spec.fields.some((f) => f.op === 'stack') ? `stack present iff the header level has bit ${LEVEL_STACKS}` : '',
+      spec.fields.some((f) => f.op === 'domain') ? `domain present iff the header's requiredFeatures have bit ${FEATURE_DOMAINS}` : '',
+    ].filter((x) => x !== '');
+    lines.push(line(spec.name, `event: ${spec.doc}${optional.length > 0 ? ` (${optional.join('; ')})` : ''}`, props, required));
   }
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://github.com/pymem/pymem/blob/main/packages/trace/schema.json',
-    title: 'pymem trace JSONL line (format 1.0)',
+    title: 'pymem trace JSONL line (format 1.1)',
     description: 'One line of the JSONL form of a pymem trace; see packages/trace/docs/format.md.',
     oneOf: lines,
   };

@@ -41,13 +41,27 @@ export function everyKind(): TraceEventInit[] {
   ];
 }
 
+/**
+ * Events of every kind for a format 1.1 trace (header `requiredFeatures: FEATURES_1_1`): every
+ * allocation record with a domain, and a realloc kept in place in its bigger class.
+ */
+export function everyKind11(): TraceEventInit[] {
+  const alloc = new Set([K.KIND_MALLOC, K.KIND_MALLOC_LARGE, K.KIND_CALLOC, K.KIND_CALLOC_LARGE, K.KIND_REALLOC, K.KIND_REALLOC_LARGE, K.KIND_FREE, K.KIND_FREE_LARGE]);
+  const out = everyKind().map((e, i) => (alloc.has(e.kind) ? { ...e, domain: 1 + (i % 3) } : e));
+  // An 80-byte block (class 4) shrunk to 64 bytes stays in place (64 > 3/4 × 80), in class 4; 64 bytes alone would be class 3.
+  const at = out.findIndex((e) => e.kind === K.KIND_REALLOC_LARGE);
+  out.splice(at, 0, { kind: K.KIND_REALLOC_CLASS, time: 13, oldId: 5, oldSize: 80, id: 5, size: 64, cls: 4, arena: 0, pool: 2, block: 0, stack: 1, domain: 2 });
+  return out;
+}
+
 /** The full struct an init describes (derived fields filled as the decoder does). */
 export function expected(e: TraceEventInit, alignment = 16): TraceEventData {
   const out: TraceEventData = { ...emptyEvent(e.kind), ...e };
   const spec = K.KIND_BY_NUMBER[e.kind]!;
   if (spec.calloc) out.size = out.count * out.value;
-  if (spec.pymalloc) out.cls = out.size === 0 ? 0 : Math.floor((out.size - 1) / alignment);
-  if (!(out.kind === K.KIND_MALLOC || out.kind === K.KIND_CALLOC || out.kind === K.KIND_REALLOC)) {
+  if (spec.pymalloc && !spec.fields.some((f) => f.op === 'cls')) out.cls = out.size === 0 ? 0 : Math.floor((out.size - 1) / alignment);
+  if (!spec.fields.some((f) => f.op === 'domain')) out.domain = 0;
+  if (!(out.kind === K.KIND_MALLOC || out.kind === K.KIND_CALLOC || out.kind === K.KIND_REALLOC || out.kind === K.KIND_REALLOC_CLASS)) {
     if (!spec.fields.some((f) => f.op === 'loc')) {
       for (const c of ['arena', 'pool', 'block'] as const) if (!spec.fields.some((f) => f.column === c)) out[c] = 0;
     }
