@@ -162,7 +162,7 @@ export async function statsCommand(o: Output, path: string, opts: { at?: string;
 export function registerStats(program: Command, ctx: CommandContext): void {
   program
     .command('stats')
-    .description("pymalloc's sys._debugmallocstats() text at a point of a raw capture, as the model replays it")
+    .description("pymalloc's sys._debugmallocstats() text at a point of a raw capture or a .pymem trace, as the model replays it")
     .argument('<capture>', 'raw capture file (PYMTRC01, plain or gzip), or - for stdin; or a .pymem trace')
     .option('--at <point>', 'a mark id or label (the first mark with it); #N: after the first N records (events of a .pymem trace); a time such as 1.5s, 250ms, 3000us (.pymem traces with a time clock) (default: the end)')
     .option('--json', 'print heap.stats() and heap.arenas() as JSON instead')
