@@ -93,7 +93,7 @@ describe('TraceReplay', () => {
 
   test('property: any workload replays to the same final heap', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat()), { minLength: 1, maxLength: 400 }), async (ops) => {
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat()), { minLength: 1, maxLength: 400, size: 'max' }), async (ops) => {
         const { bytes, snapshots } = await workload(ops, 1e9);
         const last = snapshots.at(-1)!;
         // Without a Python version the geometry comes from the header's fields (named custom).
@@ -118,5 +118,39 @@ describe('TraceReplay', () => {
     later.length = 1;
     later.firstSeq = 10;
     expect(() => r.feed(later)).toThrow('event 10: a gap in the events: the replay is at 0');
+  });
+});
+
+describe('TraceReplay fuzz', () => {
+  test('random event batches apply or fail with a TraceReplayError at the event, never another error', () => {
+    const kinds = [KIND_ARENA_ALLOC, KIND_MALLOC, KIND_FREE, KIND_REALLOC, 0, 99];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...kinds), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 300, size: 'max' }),
+        (rows) => {
+          const b = new TraceEventBatch(rows.length);
+          b.length = rows.length;
+          rows.forEach(([k, id, size, base], i) => {
+            b.kind[i] = k;
+            b.id[i] = id;
+            b.oldId[i] = (id * 7) % 41;
+            b.size[i] = size;
+            // A few bases, 1 MiB apart or overlapping, some not page-aligned.
+            b.value[i] = 0x7f0000000000 + base * 0x80000 + (base % 3) * 0x1000;
+          });
+          const r = new TraceReplay({ pythonVersion: 0x030b07f0, alignment: 16, smallRequestThreshold: 512, poolSize: 16384, arenaSize: 1 << 20 });
+          try {
+            expect(r.feed(b)).toBe(rows.length);
+          } catch (e) {
+            expect(e).toBeInstanceOf(TraceReplayError);
+            const err = e as TraceReplayError;
+            expect(err.seq).toBe(r.position);
+            expect(err.message.startsWith(`event ${err.seq}: `)).toBe(true);
+          }
+          r.heap.check();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

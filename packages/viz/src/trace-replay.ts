@@ -27,8 +27,9 @@ export class TraceReplayError extends Error {
     message: string,
     /** Sequence number of the event. */
     readonly seq: number,
+    options?: ErrorOptions,
   ) {
-    super(`event ${seq}: ${message}`);
+    super(`event ${seq}: ${message}`, options);
   }
 }
 
@@ -115,16 +116,26 @@ export class TraceReplay {
    * Applies the rows of `batch` whose sequence number is below `stop`
    * (default: all of them). Batches must come in order, without gaps.
    * @returns the number of events applied.
-   * @throws {@link TraceReplayError} for a gap, a free of a block that is not live, or an allocation the model cannot place.
+   * @throws {@link TraceReplayError} for a gap, a free of a block that is not live, an allocation the model cannot place, or an event the allocator refuses (the error's `cause`); the events before it stay applied.
    */
   feed(batch: TraceEventBatch, stop = Infinity): number {
     if (batch.firstSeq > this.#next) throw new TraceReplayError(`a gap in the events: the replay is at ${this.#next}`, batch.firstSeq);
-    const { heap, source, fallback } = this.#rec;
-    const { kind, id, oldId, size, count, value } = batch;
     const from = this.#next - batch.firstSeq;
     const end = Math.min(batch.length, stop - batch.firstSeq);
+    try {
+      return this.#apply(batch, Math.max(0, from), end);
+    } catch (e) {
+      if (e instanceof TraceReplayError) throw e;
+      // The allocator refused the event at #next (e.g. an arena base that overlaps a live arena).
+      throw new TraceReplayError(e instanceof Error ? e.message : String(e), this.#next, { cause: e });
+    }
+  }
+
+  #apply(batch: TraceEventBatch, start: number, end: number): number {
+    const { heap, source, fallback } = this.#rec;
+    const { kind, id, oldId, size, count, value } = batch;
     let applied = 0;
-    for (let i = Math.max(0, from); i < end; i++) {
+    for (let i = start; i < end; i++) {
       const seq = batch.firstSeq + i;
       const k = kind[i]!;
       switch (k) {
