@@ -172,3 +172,76 @@ describe('pymem capture', () => {
     expect(c.out).toContain("Exits 0, or with the program's exit code when it");
   });
 });
+
+// A script whose memory stays mapped: many small objects, one in 50 kept.
+const KEEPER = join(dir, 'keeper.py');
+writeFileSync(
+  KEEPER,
+  [
+    'import pymem_capture',
+    'def build():', // 2
+    '    return [{"n": i, "s": str(i) * 3} for i in range(60000)]',
+    'rows = build()',
+    'pymem_capture.mark("built")',
+    'kept = rows[::50]',
+    'del rows',
+    'pymem_capture.mark("dropped")',
+  ].join('\n'),
+);
+
+describe('done when: capture a script, then report and replay it', () => {
+  it('pymem capture --stacks -- python3 keeper.py; pymem report; pymem replay --preset cpython-3.8', async () => {
+    const out = join(dir, 'keeper.bin');
+    const c = await run('capture', '--stacks', '-o', out, '--', 'python3', KEEPER);
+    expect(c.code).toBe(0);
+    expect(c.out).toContain('\nmarks     3: built, dropped, atexit\n');
+
+    // The report: one HTML file whose figures are the replay's.
+    const html = join(dir, 'keeper.html');
+    const r = await run('report', out, '-o', html);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    const m = /<script id="pymem-data" type="application\/json">(.*?)<\/script>/s.exec(page)!;
+    const d = JSON.parse(m[1]!) as {
+      facts: { python: string; marks: number; stacks: boolean };
+      max: { arenas: number };
+      end: { arenas: number };
+      instants: { name: string }[];
+      stacks: { allocBytes: number; liveBytes: number; frames: string[] }[];
+      heapAtPeak: { arenas: unknown[] };
+    };
+    expect(d.facts.python).toMatch(/^3\.\d+\.\d+$/);
+    expect(d.instants.map((i) => i.name)).toEqual(['built', 'dropped', 'atexit']);
+    expect(d.facts.stacks).toBe(true);
+    // 60,000 dicts and strs at the peak need well over 4 arenas; 1,200 kept rows pin some of them.
+    expect(d.heapAtPeak.arenas.length).toBe(d.max.arenas);
+    expect(d.max.arenas).toBeGreaterThan(4);
+    // The most bytes were allocated by the comprehension in build() in keeper.py.
+    expect(d.stacks[0]!.frames.some((f) => f.startsWith('build (') && f.includes('keeper.py'))).toBe(true);
+    expect(d.stacks[0]!.allocBytes).toBeGreaterThan(1_000_000);
+
+    // The end state agrees with pymem stats on the same capture.
+    const st = JSON.parse((await run('stats', out, '--json')).out) as { exact: boolean; stats: { arenasCurrent: number; arenasHighwater: number } };
+    expect(st.exact).toBe(true);
+    expect(st.stats.arenasCurrent).toBe(d.end.arenas);
+
+    // The what-if: the same requests under CPython 3.8's 256 KiB arenas, 4 KiB pools.
+    const w = await run('replay', out, '--preset', 'cpython-3.8', '--json');
+    expect(w.code).toBe(0);
+    const j = JSON.parse(w.out) as {
+      results: number;
+      original: { arenasHighwater: number; arenasLive: number; blocksInUse: number; matched: number; mismatches: number };
+      whatIf: { geometry: { arenaSize: number; poolSize: number }; blocksInUse: number; arenaBytes: number; arenasLive: number };
+    };
+    expect(j.original.mismatches).toBe(0);
+    expect(j.original.matched).toBe(j.results);
+    expect(j.original.arenasHighwater).toBe(d.max.arenas);
+    expect(j.original.arenasLive).toBe(d.end.arenas);
+    expect(j.whatIf.geometry).toMatchObject({ arenaSize: 262144, poolSize: 4096 });
+    expect(j.whatIf.blocksInUse).toBe(j.original.blocksInUse);
+    expect(j.whatIf.arenaBytes).toBe(j.whatIf.arenasLive * 262144);
+    const text = await run('replay', out, '--preset', 'cpython-3.8');
+    expect(text.out).toMatch(/\narenas high-water +[\d,]+ +[\d,]+\n/);
+    expect(text.out).toContain(`replayed exactly, ${j.results.toLocaleString('en')} of ${j.results.toLocaleString('en')} results`);
+  }, 120_000);
+});

@@ -44,6 +44,23 @@ export async function heapsAt(bytes: Uint8Array, peakSeq: number, progress: Prog
   return { peak: peak ?? end, end };
 }
 
+/** Allocation sites summed per stack, the most bytes allocated first. */
+function topStacks(s: TraceSummary, top: number): ReportData['stacks'] {
+  const by = new Map<number, { allocBytes: number; allocBlocks: number; liveBytes: number; liveBlocks: number }>();
+  for (const site of s.sites) {
+    let t = by.get(site.stack);
+    if (t === undefined) by.set(site.stack, (t = { allocBytes: 0, allocBlocks: 0, liveBytes: 0, liveBlocks: 0 }));
+    t.allocBytes += site.allocBytes;
+    t.allocBlocks += site.allocBlocks;
+    t.liveBytes += site.liveBytes;
+    t.liveBlocks += site.liveBlocks;
+  }
+  return [...by.entries()]
+    .sort(([a, x], [b, y]) => y.allocBytes - x.allocBytes || a - b)
+    .slice(0, top)
+    .map(([stack, t]) => ({ ...t, frames: (s.stacks[stack] ?? []).map((f) => stackKey([f])) }));
+}
+
 /** Builds the report's data from a summary and the replayed heaps. */
 export function reportData(source: string, input: 'raw' | 'trace', s: TraceSummary, heaps: { peak: HeapState; end: HeapState }, top = 20): ReportData {
   const h = s.header;
@@ -84,9 +101,7 @@ export function reportData(source: string, input: 'raw' | 'trace', s: TraceSumma
       classPools: Array.from({ length: s.classes }, (_, c) => samples.map((x) => x.classPools[c] ?? 0)),
     },
     classes,
-    stacks: hasStacks
-      ? s.liveAtEnd.byStack.slice(0, top).map((t) => ({ bytes: t.bytes, blocks: t.blocks, frames: (s.stacks[t.stack] ?? []).map((f) => stackKey([f])) }))
-      : [],
+    stacks: hasStacks ? topStacks(s, top) : [],
     instants: s.instants.slice(0, 200).map((i) => ({ seq: i.seq, type: i.type, name: i.name })),
     heapAtPeak: packHeap(heaps.peak),
     heapAtEnd: packHeap(heaps.end),

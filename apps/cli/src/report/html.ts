@@ -61,8 +61,8 @@ function classTable(d: ReportData): string {
 
 function stacksSection(d: ReportData): string {
   if (!d.facts.stacks) return '<p class="note">The trace recorded no stacks (capture with <code>pymem capture --stacks</code> to see where the memory was allocated).</p>';
-  const rows = d.stacks.map((s) => `<tr><td>${n(s.bytes)}</td><td>${n(s.blocks)}</td><td class="stack">${s.frames.map(esc).join('\n') || '&lt;no stack&gt;'}</td></tr>`).join('');
-  return `<table class="stacks"><tr><th>bytes</th><th>blocks</th><th>stack (innermost first)</th></tr>${rows}</table>`;
+  const rows = d.stacks.map((s) => `<tr><td>${n(s.allocBytes)}</td><td>${n(s.allocBlocks)}</td><td>${n(s.liveBytes)}</td><td>${n(s.liveBlocks)}</td><td class="stack">${s.frames.map(esc).join('\n') || '&lt;no Python stack: interpreter start-up, shutdown or C code&gt;'}</td></tr>`).join('');
+  return `<table class="stacks"><tr><th>bytes allocated</th><th>blocks allocated</th><th>bytes live at the end</th><th>blocks live at the end</th><th>stack (innermost first)</th></tr>${rows}</table>`;
 }
 
 function marksSection(d: ReportData): string {
@@ -105,7 +105,7 @@ ${classTable(d)}
 <div id="classes-peak"></div>
 <p class="note">and at the end:</p>
 <div id="classes-end"></div>
-<h2>Top stacks still live at the end</h2>
+<h2>Top allocation stacks</h2>
 ${stacksSection(d)}
 <h2>Marks and gc</h2>
 ${marksSection(d)}

@@ -41,8 +41,8 @@ export interface ReportData {
   series: { seq: number[]; time: number[]; liveBytes: number[]; arenaBytes: number[]; arenas: number[]; pools: number[]; classPools: number[][] };
   /** The summary's per-class table (classes with any allocation). */
   classes: { label: string; allocatedBytes: number; peakBytes: number; endBytes: number; tempBlocks: number }[];
-  /** Top stacks still live at the end (empty without stacks). */
-  stacks: { bytes: number; blocks: number; frames: string[] }[];
+  /** Top allocation stacks by bytes allocated over the run, with what is still live from each at the end (empty without stacks). */
+  stacks: { allocBytes: number; allocBlocks: number; liveBytes: number; liveBlocks: number; frames: string[] }[];
   /** Marks and gc passes (the first 200). */
   instants: { seq: number; type: string; name: string }[];
   heapAtPeak: PackedHeap;
