@@ -1,5 +1,5 @@
 import { createRecordedHeap } from '@pymem/arena';
-import { KIND_ARENA_ALLOC, KIND_FREE, KIND_MALLOC, KIND_REALLOC, LEVEL_ALLOCATOR, MemorySink, TraceEventBatch, TraceWriter, readTrace } from '@pymem/trace';
+import { FEATURE_REALLOC_CLASS, KIND_ARENA_ALLOC, KIND_FREE, KIND_MALLOC, KIND_REALLOC, KIND_REALLOC_CLASS, LEVEL_ALLOCATOR, MemorySink, TraceEventBatch, TraceWriter, readTrace } from '@pymem/trace';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { heapStateFromPymalloc, poolDetailFromPymalloc } from './from-heap.js';
@@ -20,15 +20,16 @@ interface Snapshot {
  * bases) and writes its allocator events as a .pymem trace, keeping the
  * heap's views at a few positions.
  */
-async function workload(ops: readonly [number, number][], snapshotEvery: number): Promise<{ bytes: Uint8Array; snapshots: Snapshot[] }> {
+async function workload(ops: readonly [number, number][], snapshotEvery: number): Promise<{ bytes: Uint8Array; snapshots: Snapshot[]; inPlaceOtherClass: number }> {
   const { heap, source } = createRecordedHeap('cpython-3.11');
   const sink = new MemorySink();
-  const w = new TraceWriter(sink, { header: { level: LEVEL_ALLOCATOR, clockUnit: 'event', pythonVersion: 0x030b07f0 }, chunkSize: 64 });
+  const w = new TraceWriter(sink, { header: { level: LEVEL_ALLOCATOR, clockUnit: 'event', pythonVersion: 0x030b07f0, requiredFeatures: FEATURE_REALLOC_CLASS }, chunkSize: 64 });
   let nextBase = 0x7f1200003000;
   heap.observer = { arenaAlloc: (address, slot, pools) => w.append({ kind: KIND_ARENA_ALLOC, arena: slot, value: address, count: pools }) };
   const live: { id: number; address: number; size: number }[] = [];
   const snapshots: Snapshot[] = [];
   let id = 0;
+  let inPlaceOtherClass = 0;
   const take = (): void => {
     snapshots.push({ seq: w.seq, state: heapStateFromPymalloc(heap), lists: poolListsFromPymalloc(heap), pool: poolDetailFromPymalloc(heap, 0, 0) });
   };
@@ -55,13 +56,17 @@ async function workload(ops: readonly [number, number][], snapshotEvery: number)
       w.append({ kind: KIND_FREE, id: b!.id, size: b!.size, cls: Math.floor((b!.size - 1) / 16) });
     } else {
       const b = live[n % live.length]!;
-      const size = b.size <= 256 ? b.size + 256 : b.size - 256; // always moves (no in-place realloc)
+      // Half the reallocs shrink within the 75 % rule, so the block stays in place in its (bigger) class: a realloc_class record.
+      const size = n % 2 === 0 ? Math.max(1, Math.ceil((b.size * 3) / 4) + 1) : b.size <= 256 ? b.size + 256 : b.size - 256;
       source.offer(nextBase);
       const p = heap.realloc(b.address, size);
       if (source.offered === 0) nextBase += 0x100000 * 3;
       source.clearOffers();
       const moved = p !== b.address;
-      w.append({ kind: KIND_REALLOC, oldId: b.id, oldSize: b.size, id: moved ? id : b.id, size, ...where(p) });
+      const loc = where(p);
+      const kind = loc.cls === (size - 1) >> 4 ? KIND_REALLOC : KIND_REALLOC_CLASS;
+      if (kind === KIND_REALLOC_CLASS) inPlaceOtherClass++;
+      w.append({ kind, oldId: b.id, oldSize: b.size, id: moved ? id : b.id, size, ...loc });
       b.address = p;
       b.size = size;
       if (moved) b.id = id++;
@@ -70,15 +75,16 @@ async function workload(ops: readonly [number, number][], snapshotEvery: number)
   }
   take();
   await w.close();
-  return { bytes: sink.bytes(), snapshots };
+  return { bytes: sink.bytes(), snapshots, inPlaceOtherClass };
 }
 
 describe('TraceReplay', () => {
   test('the state at a position equals the traced heap at that position', async () => {
     const ops: [number, number][] = [];
     for (let i = 0; i < 6000; i++) ops.push([i < 2500 ? 0 : (i * 2654435761) % 5 < 2 ? 0 : (i * 40503) % 3 === 0 ? 2 : 1, (i * 2654435761) >>> 8]);
-    const { bytes, snapshots } = await workload(ops, 700);
+    const { bytes, snapshots, inPlaceOtherClass } = await workload(ops, 700);
     expect(snapshots.length).toBeGreaterThan(5);
+    expect(inPlaceOtherClass).toBeGreaterThan(100);
     expect(snapshots.at(-1)!.state.arenas.length).toBeGreaterThan(1);
     for (const s of snapshots) {
       const reader = readTrace(bytes);
@@ -123,7 +129,7 @@ describe('TraceReplay', () => {
 
 describe('TraceReplay fuzz', () => {
   test('random event batches apply or fail with a TraceReplayError at the event, never another error', () => {
-    const kinds = [KIND_ARENA_ALLOC, KIND_MALLOC, KIND_FREE, KIND_REALLOC, 0, 99];
+    const kinds = [KIND_ARENA_ALLOC, KIND_MALLOC, KIND_FREE, KIND_REALLOC, KIND_REALLOC_CLASS, 0, 99];
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.constantFrom(...kinds), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 300, size: 'max' }),

@@ -9,6 +9,7 @@ import {
   KIND_MALLOC,
   KIND_MALLOC_LARGE,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
 } from '@pymem/trace';
 import type { TraceEventBatch, TraceHeader } from '@pymem/trace';
@@ -52,7 +53,8 @@ function geometryOf(h: TraceGeometryFields): Geometry {
 }
 
 /**
- * A heap state at any position of a `.pymem` trace: the trace's allocator
+ * A heap state at any position of a `.pymem` trace (format 1.0 or 1.1, whose
+ * `realloc_class` is a realloc kept in place): the trace's allocator
  * events go through a recorded `@pymem/arena` heap (each arena allocation
  * offers the trace's base address, each request goes to the model), so the
  * views get the same arenas, pools, free lists and `usedpools`/`freepools`
@@ -154,6 +156,7 @@ export class TraceReplay {
           break;
         }
         case KIND_REALLOC:
+        case KIND_REALLOC_CLASS:
         case KIND_REALLOC_LARGE: {
           const old = this.#get(oldId[i]!);
           if (old === undefined) throw new TraceReplayError(`realloc of block ${oldId[i]!}, which is not live`, seq);
