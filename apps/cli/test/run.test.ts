@@ -78,8 +78,8 @@ describe('pymem run', () => {
     expect(r.code).toBe(1);
   });
 
-  test('--trace is refused clearly; -c and FILE together are refused', async () => {
-    await expect(cli(registerRun, 'run', '-c', 'pass', '--trace', 'x.pymem')).rejects.toThrow('--trace: writing the objects of a run to a pymem trace is not yet supported');
+  test('-c and FILE together are refused; --refcounts needs --trace', async () => {
+    await expect(cli(registerRun, 'run', '-c', 'pass', '--refcounts')).rejects.toThrow('--refcounts: only with --trace');
     await expect(cli(registerRun, 'run', '-c', 'pass', 'file.py')).rejects.toThrow('give the snippet as -c CODE or as a FILE');
     await expect(cli(registerRun, 'run')).rejects.toThrow('give the snippet as -c CODE or as a FILE');
   });
@@ -96,6 +96,8 @@ describe('pymem sizeof', () => {
     ["'abc' * 10", '79'],
     ['2 ** 100', '40'],
     ['{1, 2, 3}', '216'],
+    ['len', '72'],
+    ['int', '424'],
   ];
   for (const [expr, size] of cases) {
     test(expr, async () => {
@@ -106,6 +108,8 @@ describe('pymem sizeof', () => {
   test('--json', async () => {
     const r = await cli(registerSizeof, 'sizeof', 'bytearray(b"abc")', '--json');
     expect(JSON.parse(r.out)).toEqual({ expr: 'bytearray(b"abc")', type: 'bytearray', size: 60 });
+    // builtins exist before any snippet: CPython 3.11.7's sizes
+    expect(JSON.parse((await cli(registerSizeof, 'sizeof', 'list', '--json')).out)).toEqual({ expr: 'list', type: 'type', size: 424 });
   });
 
   test('not a heap object, and a syntax error', async () => {

@@ -15,6 +15,15 @@ export interface ObjectObserver {
    * trashcan report when their deallocator finally runs.
    */
   objectDealloc?(address: number, type: number, recycled: boolean): void;
+  /**
+   * `Py_INCREF` of a heap object through the space's `incref` (static
+   * objects, and the counts the collector and deallocators adjust
+   * internally, are not reported). Read when the observer is set: set the
+   * observer again after adding this callback.
+   */
+  incref?(address: number): void;
+  /** `Py_DECREF` of a heap object, told before a deallocation it causes. Same rules as {@link incref}. */
+  decref?(address: number): void;
 }
 
 /** Where an allocator request went, in the conventions of the shared measurements. */

@@ -24,6 +24,7 @@ export function incref(sp: SpaceState, a: number): void {
   const i = a >>> 2;
   const u32 = sp.mem.u32;
   u32[i] = u32[i]! + 1;
+  if (sp.refObserver !== null && !sp.isStatic(a)) sp.refObserver.incref!(a);
 }
 
 /**
@@ -39,6 +40,7 @@ export function decref(sp: SpaceState, a: number): void {
   const i = a >>> 2;
   const rc = u32[i]!;
   if (rc === 0) throw sp.deadError(a, 'decref', 'E_REFCOUNT');
+  if (sp.refObserver !== null && !sp.isStatic(a)) sp.refObserver.decref!(a);
   if (rc === 1) {
     if (a >= sp.staticBase && a < sp.staticEnd) {
       throw new ObjectModelError('E_STATIC', `decref: would deallocate the static ${typeName(sp, a)} at 0x${a.toString(16)}`, a, typeName(sp, a));

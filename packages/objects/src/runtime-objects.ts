@@ -219,12 +219,12 @@ export function classObject(sp: SpaceState, info: ClassInfo, attrs: readonly (re
   const a = zeroed(sp, block);
   sp.w(a + OB_SIZE, nslots);
   sp.w(a + TYPE_ID, info.id);
+  sp.w(a + HT_CACHED_KEYS, info.sharedKeys);
   sp.born(a, T_TYPE, false);
   setRef(sp, a + TYPE_BASE, object);
   sp.w(a + TYPE_BASES, bases);
   setRef(sp, a + HT_NAME, intern(sp, info.name));
   setRef(sp, a + HT_QUALNAME, intern(sp, info.name));
-  sp.w(a + HT_CACHED_KEYS, info.sharedKeys);
   const d = dict(sp);
   sp.w(a + TYPE_DICT, d);
   const set = (k: string, v: number): void => dictSet(sp, d, intern(sp, k), v);

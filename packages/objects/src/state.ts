@@ -26,7 +26,18 @@ export class SpaceState {
   /** The allocator objects live in. */
   readonly heap: Pymalloc;
   /** Object-level event observer. */
-  observer: ObjectObserver | undefined;
+  #observer: ObjectObserver | undefined;
+  /** The observer when it has both `incref` and `decref` (checked on every refcount change). */
+  refObserver: ObjectObserver | null = null;
+
+  get observer(): ObjectObserver | undefined {
+    return this.#observer;
+  }
+
+  set observer(o: ObjectObserver | undefined) {
+    this.#observer = o;
+    this.refObserver = o?.incref !== undefined && o.decref !== undefined ? o : null;
+  }
 
   readonly mem: Pymalloc['memory'];
   // Static objects: one block holding what CPython has in its data segment.
