@@ -2,6 +2,8 @@ import type { Geometry, GeometryOpts, PresetName, Route } from '@pymem/arena';
 import { ROUTE_PYMALLOC, createRecordedHeap, geometryForPython, resolveGeometry } from '@pymem/arena';
 import type { ArenaState, LiveBlock, RawCaptureReader, RawRecordBatch, RawStackTable, StatsDump, TraceCheckpointState, TraceEventData, TraceSink } from '@pymem/trace';
 import {
+  FEATURE_DOMAINS,
+  FEATURE_REALLOC_CLASS,
   KIND_ARENA_ALLOC,
   KIND_ARENA_FREE,
   KIND_CALLOC,
@@ -16,6 +18,7 @@ import {
   KIND_POOL_INIT,
   KIND_POOL_REUSE,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
   LEVEL_ALLOCATOR,
   LEVEL_STACKS,
@@ -48,6 +51,7 @@ const L_KIND_POOL_INIT = KIND_POOL_INIT;
 const L_KIND_POOL_REUSE = KIND_POOL_REUSE;
 const L_KIND_REALLOC = KIND_REALLOC;
 const L_KIND_REALLOC_LARGE = KIND_REALLOC_LARGE;
+const L_KIND_REALLOC_CLASS = KIND_REALLOC_CLASS;
 const L_OP_ARENA_ALLOC = OP_ARENA_ALLOC;
 const L_OP_CALLOC = OP_CALLOC;
 const L_OP_FREE = OP_FREE;
@@ -81,6 +85,8 @@ export interface ImportReport {
   allocations: number;
   /** Results the replay put at another address than the capture (0 for a capture the model reproduces). */
   mismatches: number;
+  /** In-place reallocs whose block kept a class above its new size's (written as `realloc_class`). */
+  keptClass: number;
   /** Frees and reallocs of addresses no earlier result returned (skipped, or a realloc written as a malloc). */
   unknownFrees: number;
   /** Mark events, and those carrying statistics text. */
@@ -274,13 +280,15 @@ class Importer {
   private readonly ppa: number;
   private nextId = 0;
   private nextArena = 0;
-  /** Request being replayed: stack, calloc's nelem / elsize. */
+  /** Request being replayed: stack, allocation domain, calloc's nelem / elsize. */
   private curStack = 0;
+  private curDomain = 0;
   private curNelem = 0;
   private curElsize = 0;
   private results = 0;
   private allocations = 0;
   private mismatches = 0;
+  private keptClass = 0;
   private unknownFrees = 0;
   private marks = 0;
   private marksWithStats = 0;
@@ -304,6 +312,8 @@ class Importer {
         arenaSize: g.arenaSize,
         level: LEVEL_ALLOCATOR | (this.stacksTable !== undefined ? LEVEL_STACKS : 0),
         clockUnit: 'event',
+        // Format 1.1: the domain (MEM or OBJ) of every allocation record, and the class of blocks kept in place.
+        requiredFeatures: FEATURE_DOMAINS | FEATURE_REALLOC_CLASS,
       },
       codec: opts.codec ?? 'deflate-raw',
       chunkSize: opts.chunkSize ?? 65536,
@@ -331,6 +341,7 @@ class Importer {
       results: this.results,
       allocations: this.allocations,
       mismatches: this.mismatches,
+      keptClass: this.keptClass,
       unknownFrees: this.unknownFrees,
       marks: this.marks,
       marksWithStats: this.marksWithStats,
@@ -360,7 +371,7 @@ class Importer {
   feed(b: RawRecordBatch): void {
     const { heap, source, fallback } = this.rec;
     const arenaSize = this.g.arenaSize;
-    const { op, size, size2, ptr, result, stack } = b;
+    const { op, domain, size, size2, ptr, result, stack } = b;
     const tracked = this.stacksTable !== undefined;
     let markAt = 0;
     let lastRaw = -1;
@@ -375,6 +386,7 @@ class Importer {
         }
         this.curStack = lastStack;
       }
+      this.curDomain = domain[i]!;
       if (o === L_OP_FREE) {
         heap.free(ptr[i]!);
         this.flushPost();
@@ -431,6 +443,7 @@ class Importer {
     e.pool = 0;
     e.block = 0;
     e.stack = this.curStack;
+    e.domain = this.curDomain;
     e.count = 0;
     e.value = 0;
     e.extra = 0;
@@ -596,12 +609,17 @@ class Importer {
     this.allocations++;
     if (newAddress === oldAddress) {
       // In place: same id, same block. The block keeps its class, which may be
-      // one above the class of the new size (pymalloc keeps a block while the
-      // new size is above 3/4 of it); the format derives the class from the
-      // size, so readers take a resized block's class from the block itself.
+      // above the class of the new size (pymalloc keeps a block while the new
+      // size is above 3/4 of it): then the record is a realloc_class, which
+      // stores the class instead of deriving it from the size.
       e.id = oldId;
       if (small) {
-        e.cls = (size - 1) >> this.g.alignmentShift;
+        const blockCls = live.cls[r]!;
+        if (blockCls !== (size - 1) >> this.g.alignmentShift) {
+          e.kind = L_KIND_REALLOC_CLASS;
+          this.keptClass++;
+        }
+        e.cls = blockCls;
         e.arena = live.arena[r]!;
         e.pool = live.pool[r]!;
         e.block = live.block[r]!;

