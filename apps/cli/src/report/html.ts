@@ -4,8 +4,10 @@ import { CliError } from '../errors.js';
 import { n } from '../output.js';
 import type { ReportData } from './packed.js';
 
-/** The report page's script, built by tsup next to the CLI (`dist/report-browser.global.js`). */
+/** The report page's script, built by tsup next to the CLI (`dist/report-browser.global.js`), or `PYMEM_REPORT_SCRIPT` (the tests build their own). */
 export function reportScriptPath(): string {
+  const env = process.env['PYMEM_REPORT_SCRIPT'];
+  if (env !== undefined && env !== '') return env;
   // From dist/ this is dist/ itself; from src/report/ (tests) it is the package's dist/.
   const here = new URL('.', import.meta.url).pathname;
   const rel = here.endsWith('/src/report/') ? '../../dist/report-browser.global.js' : './report-browser.global.js';
