@@ -1,12 +1,25 @@
 // The capture's overhead: wall time of a json round-trip workload
-// (bench/json_roundtrip.py) run untraced, under the capture library as
-// `pymem capture` runs it, and as `pymem capture --stacks` runs it. Best of
-// BENCH_RUNS (5) runs each, the modes interleaved in the same session.
-// `pnpm --filter @pymem/capture bench` (turbo builds first). Prints the
-// machine line, a table and the figures as JSON on stdout.
+// (bench/json_roundtrip.py) run untraced and traced, as `pymem capture`
+// runs it, next to named peers in the same session:
 //
-// Environment: BENCH_RUNS (5), BENCH_ROUNDS (round trips per run, 3000:
-// about 1.3 s untraced on a 2-core Xeon), BENCH_PYTHON (python3).
+//   untraced                 the baseline
+//   pymem capture            the capture library as shipped (O_DIRECT writes)
+//   page-cache writes        the same library writing through the page cache
+//                            only (PYMEM_CAPTURE_DIRECT=0, the previous way)
+//   pymem capture --stacks   with the Python stack of every request
+//
+// Runs are interleaved: each round runs every mode once, in an order that
+// rotates from round to round, so that a busy moment of a shared machine
+// falls on all of them alike. A mode's overhead is the median, over the
+// rounds, of its wall time divided by the untraced run of the same round;
+// the spread is the lowest and highest of those ratios.
+//
+// `pnpm --filter @pymem/capture bench` (turbo builds first). Prints the
+// machine line and a table on stderr and stdout, and the figures as JSON on
+// stdout.
+//
+// Environment: BENCH_RUNS (rounds, 7), BENCH_ROUNDS (round trips per run,
+// 3000: about 1.2 s untraced on a 2-core EPYC), BENCH_PYTHON (python3).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +29,7 @@ import { decodeRawCapture } from '@pymem/trace';
 import { buildCaptureLibrary, checkCaptureSupport, pythonHelperDir, pythonStacksDir } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+const runs = Number(process.env.BENCH_RUNS ?? 7);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3000);
 const script = join(here, 'json_roundtrip.py');
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -31,7 +44,8 @@ function readText(path) {
 
 const cpu = /^model name\s*:\s*(.+)$/m.exec(readText('/proc/cpuinfo'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
 const osName = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(readText('/etc/os-release'))?.[1] ?? os.type();
-const load = os.loadavg().map((x) => x.toFixed(2));
+const loadNow = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadBefore = loadNow();
 
 let support;
 try {
@@ -43,7 +57,6 @@ try {
 }
 const lib = await buildCaptureLibrary(support);
 const python = support.python.executable;
-const machineLine = `machine: ${cpu} | ${os.cpus().length} cores | ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM | ${osName} (${os.type()} ${os.release()} ${os.arch()}) | Node ${process.version} | CPython ${support.python.version.join('.')} | load ${load.join(' ')} | ${new Date().toISOString()}`;
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'pymem-capture-bench-'));
 const out = join(tmp, 'run.bin');
@@ -51,21 +64,23 @@ const stats = join(tmp, 'run.stats.txt');
 const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PYMEM_CAPTURE_') && k !== 'LD_PRELOAD'));
 
 /** The environment `capture()` gives the traced program (src/node/run.ts). */
-function tracedEnv(stacks) {
+function tracedEnv({ stacks = false, direct = true } = {}) {
   const env = { ...base, LD_PRELOAD: lib.path, PYMEM_CAPTURE_OUT: out, PYMEM_CAPTURE_STATS: stats };
   const path = [pythonHelperDir(), ...(base.PYTHONPATH ? [base.PYTHONPATH] : [])];
   if (stacks) {
     env.PYMEM_CAPTURE_STACKS = '1';
     path.unshift(pythonStacksDir());
   }
+  if (!direct) env.PYMEM_CAPTURE_DIRECT = '0';
   env.PYTHONPATH = path.join(':');
   return env;
 }
 
 const modes = [
   { id: 'untraced', label: 'untraced', env: base },
-  { id: 'capture', label: 'pymem capture', env: tracedEnv(false) },
-  { id: 'stacks', label: 'pymem capture --stacks', env: tracedEnv(true) },
+  { id: 'capture', label: 'pymem capture', env: tracedEnv() },
+  { id: 'pageCache', label: 'page-cache writes', env: tracedEnv({ direct: false }) },
+  { id: 'stacks', label: 'pymem capture --stacks', env: tracedEnv({ stacks: true }) },
 ];
 
 function runOnce(mode) {
@@ -75,54 +90,76 @@ function runOnce(mode) {
   const r = spawnSync(python, [script, String(rounds)], { env: mode.env, encoding: 'utf8' });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${mode.label}: ${python} exited with ${r.status}: ${r.stderr}`);
-  return { wall, loop: Number(r.stdout.trim()) };
+  const [loop, cpuSeconds] = r.stdout.trim().split(' ').map(Number);
+  return { wall, loop, cpu: cpuSeconds };
 }
 
-log(machineLine);
-log(`capture overhead: ${rounds} json round trips, best of ${runs} runs per mode, interleaved`);
-const results = Object.fromEntries(modes.map((m) => [m.id, { wall: [], loop: [], records: 0, bytes: 0 }]));
+log(`capture overhead: ${rounds} json round trips, ${runs} interleaved rounds of ${modes.length} modes (load ${loadBefore})`);
+const results = Object.fromEntries(modes.map((m) => [m.id, { wall: [], loop: [], cpu: [], records: 0, bytes: 0 }]));
 runOnce(modes[0]); // warm the page cache
 for (let i = 0; i < runs; i++) {
-  for (const mode of modes) {
+  for (let j = 0; j < modes.length; j++) {
+    const mode = modes[(i + j) % modes.length];
     const r = runOnce(mode);
     const into = results[mode.id];
     into.wall.push(r.wall);
     into.loop.push(r.loop);
-    if (mode.id !== 'untraced' && i === runs - 1) {
-      const bytes = new Uint8Array(readFileSync(out));
-      into.records = decodeRawCapture(bytes, () => undefined).records;
+    into.cpu.push(r.cpu);
+    if (mode.id !== 'untraced' && into.records === 0) {
+      into.records = decodeRawCapture(new Uint8Array(readFileSync(out)), () => undefined).records;
       into.bytes = statSync(out).size;
     }
-    log(`  run ${i + 1}/${runs} ${mode.label.padEnd(24)} ${r.wall.toFixed(3)} s wall, ${r.loop.toFixed(3)} s in the loop`);
+    log(`  round ${i + 1}/${runs} ${mode.label.padEnd(24)} ${r.wall.toFixed(3)} s wall, ${r.loop.toFixed(3)} s in the loop, ${r.cpu.toFixed(3)} s CPU`);
   }
 }
 rmSync(tmp, { recursive: true, force: true });
+const loadAfter = loadNow();
 
-const best = (xs) => Math.min(...xs);
-const baseWall = best(results.untraced.wall);
-const baseLoop = best(results.untraced.loop);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const pct = (ratio) => Number(((ratio - 1) * 100).toFixed(1));
+/** Per round, this mode's figure over the untraced one of the same round. */
+const ratios = (id, key) => results[id][key].map((x, i) => x / results.untraced[key][i]);
 const rows = modes.map((m) => {
   const r = results[m.id];
-  const wall = best(r.wall);
-  const loop = best(r.loop);
+  const wallRatios = ratios(m.id, 'wall');
   return {
     mode: m.label,
-    wallSeconds: Number(wall.toFixed(3)),
-    wallOverheadPercent: Number(((wall / baseWall - 1) * 100).toFixed(1)),
-    loopSeconds: Number(loop.toFixed(3)),
-    loopOverheadPercent: Number(((loop / baseLoop - 1) * 100).toFixed(1)),
+    wallSeconds: Number(median(r.wall).toFixed(3)),
+    wallOverheadPercent: pct(median(wallRatios)),
+    wallOverheadLowPercent: pct(Math.min(...wallRatios)),
+    wallOverheadHighPercent: pct(Math.max(...wallRatios)),
+    loopOverheadPercent: pct(median(ratios(m.id, 'loop'))),
+    cpuSeconds: Number(median(r.cpu).toFixed(3)),
+    cpuOverheadPercent: pct(median(ratios(m.id, 'cpu'))),
     records: r.records,
     bytes: r.bytes,
   };
 });
 
-const pct = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
-const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(24) : String(c).padStart(12))).join('  ').trimEnd();
+const machineLine = `machine: ${cpu} | ${os.cpus().length} cores | ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM | ${osName} (${os.type()} ${os.release()} ${os.arch()}) | Node ${process.version} | CPython ${support.python.version.join('.')} | load ${loadBefore} before, ${loadAfter} after | ${new Date().toISOString()}`;
+const sign = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
+const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(24) : String(c).padStart(i === 3 ? 20 : 11))).join('  ').trimEnd();
 console.log(machineLine);
-console.log(`capture overhead: ${rounds} json round trips (bench/json_roundtrip.py), best of ${runs} runs per mode`);
-console.log(line(['mode', 'wall s', 'overhead', 'loop s', 'overhead', 'records', 'bytes']));
+console.log(`capture overhead: ${rounds} json round trips (bench/json_roundtrip.py), ${runs} interleaved rounds; overhead = median over the rounds of (mode / untraced in the same round), spread = lowest .. highest`);
+console.log(line(['mode', 'wall s', 'overhead', 'spread', 'loop', 'CPU s', 'CPU', 'records', 'bytes']));
 for (const r of rows) {
   const traced = r.records > 0;
-  console.log(line([r.mode, r.wallSeconds.toFixed(3), traced ? pct(r.wallOverheadPercent) : '', r.loopSeconds.toFixed(3), traced ? pct(r.loopOverheadPercent) : '', traced ? r.records.toLocaleString('en-US') : '', traced ? r.bytes.toLocaleString('en-US') : '']));
+  console.log(
+    line([
+      r.mode,
+      r.wallSeconds.toFixed(3),
+      traced ? sign(r.wallOverheadPercent) : '',
+      traced ? `${sign(r.wallOverheadLowPercent)} .. ${sign(r.wallOverheadHighPercent)}` : '',
+      traced ? sign(r.loopOverheadPercent) : '',
+      r.cpuSeconds.toFixed(3),
+      traced ? sign(r.cpuOverheadPercent) : '',
+      traced ? r.records.toLocaleString('en-US') : '',
+      traced ? r.bytes.toLocaleString('en-US') : '',
+    ]),
+  );
 }
-console.log(JSON.stringify({ machine: machineLine, rounds, runs, library: lib.path, rows }, null, 2));
+console.log(JSON.stringify({ machine: machineLine, rounds, runs, library: lib.path, rows, samples: Object.fromEntries(modes.map((m) => [m.id, results[m.id]])) }, null, 2));
