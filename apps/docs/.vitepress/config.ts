@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from 'vitepress';
 
@@ -27,6 +27,20 @@ export default defineConfig({
   srcExclude: ['README.md', 'api/**', 'test/**', 'test-results/**'],
   // The typedoc pages (`pnpm --filter @pymem/docs build` makes them first) are plain HTML copied in after the build.
   ignoreDeadLinks: [/^\/api\//],
+  // `vitepress dev` serves the demo capture from where it lives (the build copies it).
+  vite: {
+    plugins: [
+      {
+        name: 'pymem-demo-capture',
+        configureServer(server) {
+          server.middlewares.use('/captures/demo.bin.gz', (_req, res) => {
+            res.setHeader('content-type', 'application/octet-stream');
+            createReadStream(demoCapture).pipe(res);
+          });
+        },
+      },
+    ],
+  },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/' },
