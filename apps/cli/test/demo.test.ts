@@ -15,6 +15,8 @@ describe('pymem demo', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('<title>pymem report: ');
     expect(r.out).toContain(`open ${html} in a browser.`);
+    // The summary of the same run (as pymem summary prints it for the imported trace).
+    expect(r.out).toContain('\npeak      4,876,415 live bytes at event 129,038\nend       51,579 live bytes in 471 blocks; 3 arenas, 31 pools (at most 4 arenas, 235 pools)\n');
     const stats = parseStatsFile(readFileSync(fileURLToPath(new URL('../assets/demo.stats.txt', import.meta.url)), 'utf8'));
     expect(r.out).toContain(stats[0]!.pymalloc);
     expect(r.out).toContain('results   85,005 checked, 85,005 matched (100.00 %)');

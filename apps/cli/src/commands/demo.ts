@@ -9,7 +9,8 @@ import { n, style } from '../output.js';
 import { verifyCapture } from '../verify.js';
 import { openCapture, readStats } from '../capture-input.js';
 import { printVerify } from './verify.js';
-import { reportCommand } from './report.js';
+import { writeReport } from './report.js';
+import { printSummaryFacts } from './summary.js';
 
 /** Where `pymem demo` writes its HTML report unless told otherwise. */
 export const DEMO_REPORT = 'pymem-demo-report.html';
@@ -22,9 +23,9 @@ export const DEMO_REPORT = 'pymem-demo-report.html';
 export async function demoCommand(o: Output, opts: { json?: boolean; report?: string | false }): Promise<number> {
   const path = assetPath(DEMO_CAPTURE);
   const reportFile = opts.report === false ? null : (opts.report ?? DEMO_REPORT);
-  // The report goes to a file; its one-line note is kept off stdout (and out of --json).
+  // The report goes to a file (its one-line note is kept off the output); the summary comes with it.
   const quiet: Output = { out: () => undefined, err: () => undefined, color: false };
-  if (reportFile !== null) await reportCommand(quiet, path, { output: reportFile });
+  const { summary } = await writeReport(quiet, path, { output: reportFile ?? '-' });
   const stats = readStats(assetPath(DEMO_STATS));
   const reader = openCapture(path);
   const { verifier, report } = await verifyCapture(reader, { stats });
@@ -38,6 +39,8 @@ export async function demoCommand(o: Output, opts: { json?: boolean; report?: st
   }
   o.out(style(o.color, 'bold', 'pymem demo: a real CPython 3.11.7 run of `python3 -c pass`, recorded with `pymem capture` and replayed allocation for allocation\n\n'));
   printVerify(o, `assets/${DEMO_CAPTURE}`, reader.header, report);
+  o.out(style(o.color, 'bold', '\nThe run in brief, as pymem summary gives it (live bytes count requested sizes):\n\n'));
+  printSummaryFacts(o, `assets/${DEMO_CAPTURE}`, summary);
   o.out(style(o.color, 'bold', '\npymalloc statistics at exit, as sys._debugmallocstats() printed them in the real process:\n\n'));
   o.out(report.finalStats);
   o.out(style(o.color, 'bold', '\nWhy the process keeps its memory: what pins each arena at exit\n\n'));

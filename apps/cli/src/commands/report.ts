@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { TraceSummary } from '@pymem/trace';
 import { MemorySink, readRawCapture } from '@pymem/trace';
 import type { Command } from 'commander';
 import { inputError } from '../capture-input.js';
@@ -22,7 +23,7 @@ function isRaw(bytes: Uint8Array): boolean {
 }
 
 /** Reads a raw capture or a `.pymem` trace and computes what its report shows. */
-export async function reportDataOfFile(path: string, progress: Progress = NO_PROGRESS): Promise<ReportData> {
+export async function reportDataOfFile(path: string, progress: Progress = NO_PROGRESS): Promise<{ data: ReportData; summary: TraceSummary }> {
   const bytes = await readInput(path);
   const name = path === '-' ? 'stdin' : path;
   if (isTrace(bytes)) {
@@ -42,14 +43,14 @@ export async function reportDataOfFile(path: string, progress: Progress = NO_PRO
   return reportDataOfTrace(path, 'raw', sink.bytes(), progress);
 }
 
-/** `pymem report TRACE -o FILE`. */
-export async function reportCommand(o: Output, path: string, opts: { output: string }, progress: Progress = NO_PROGRESS): Promise<number> {
-  const data = await reportDataOfFile(path, progress);
+/** `pymem report TRACE -o FILE`; returns the exit code and the trace's summary. */
+export async function writeReport(o: Output, path: string, opts: { output: string }, progress: Progress = NO_PROGRESS): Promise<{ code: number; summary: TraceSummary }> {
+  const { data, summary } = await reportDataOfFile(path, progress);
   const html = reportHtml(data);
   progress.stop();
   if (opts.output === '-') {
     o.out(html);
-    return EXIT_OK;
+    return { code: EXIT_OK, summary };
   }
   try {
     writeFileSync(opts.output, html);
@@ -57,7 +58,12 @@ export async function reportCommand(o: Output, path: string, opts: { output: str
     throw new CliError(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   o.err(`report    ${opts.output}: ${n(Buffer.byteLength(html))} bytes; ${n(data.facts.events)} events, peak ${n(data.peak.liveBytes)} live bytes, ${n(data.end.arenas)} arenas at the end\n`);
-  return EXIT_OK;
+  return { code: EXIT_OK, summary };
+}
+
+/** `pymem report TRACE -o FILE`. */
+export async function reportCommand(o: Output, path: string, opts: { output: string }, progress: Progress = NO_PROGRESS): Promise<number> {
+  return (await writeReport(o, path, opts, progress)).code;
 }
 
 /** Registers `pymem report`. */

@@ -21,8 +21,8 @@ function stackName(s: TraceSummary, stack: number): string {
   return frames === undefined || frames.length === 0 ? '<no stack>' : stackKey(frames.slice(-3));
 }
 
-/** Prints a trace summary as text. */
-export function printSummary(o: Output, path: string, s: TraceSummary, top: number): void {
+/** Prints the first lines of a summary: events, peak, end, fill and temporaries. */
+export function printSummaryFacts(o: Output, path: string, s: TraceSummary): void {
   const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
   o.out(`trace     ${path}: ${n(s.events)} events${s.complete ? '' : ' (incomplete: no index, the writer did not close)'}\n`);
   o.out(`peak      ${n(s.peak.liveBytes)} live bytes at event ${n(s.peak.seq)}\n`);
@@ -30,6 +30,11 @@ export function printSummary(o: Output, path: string, s: TraceSummary, top: numb
   const last = s.samples.at(-1);
   if (last !== undefined) o.out(`fill      ${pct(last.fragmentation)} of the arena bytes hold live pymalloc blocks at the end\n`);
   o.out(`temporary ${n(s.temporaries.totalBlocks)} blocks (${n(s.temporaries.totalBytes)} bytes) freed within ${n(s.temporaries.window)} events of their allocation\n`);
+}
+
+/** Prints a trace summary as text. */
+export function printSummary(o: Output, path: string, s: TraceSummary, top: number): void {
+  printSummaryFacts(o, path, s);
   o.out('\nclass     allocated bytes  bytes at peak   bytes at end  temp. blocks\n');
   for (let c = 0; c <= s.classes; c++) {
     if (s.allocated.bytes[c] === 0) continue;

@@ -109,8 +109,8 @@ export function reportData(source: string, input: 'raw' | 'trace', s: TraceSumma
 }
 
 /** Summarizes a `.pymem` trace's bytes and replays it for the report. */
-export async function reportDataOfTrace(source: string, input: 'raw' | 'trace', bytes: Uint8Array, progress: Progress = NO_PROGRESS): Promise<ReportData> {
+export async function reportDataOfTrace(source: string, input: 'raw' | 'trace', bytes: Uint8Array, progress: Progress = NO_PROGRESS): Promise<{ data: ReportData; summary: TraceSummary }> {
   const s = await summarizeTrace(progress === NO_PROGRESS ? bytes : trackBytes(bytes, progress, 'summary'));
   const heaps = await heapsAt(bytes, s.peak.seq, progress);
-  return reportData(source, input, s, heaps);
+  return { data: reportData(source, input, s, heaps), summary: s };
 }
