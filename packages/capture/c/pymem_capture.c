@@ -1032,6 +1032,8 @@ static void after_fork_in_child(void) {
   ring_cur = 0;
   hot.buffer = ring[0];
   hot.used = 0;
+  file_off = 0; /* the child's own file, opened at its first flush */
+  sent = 0;
   if (!hot.logging) return;
   hot.used = 0; /* what is buffered belongs to the parent, which writes it */
   close_outputs();

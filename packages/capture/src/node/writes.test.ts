@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeRawCapture, OP_MARK, parseStatsFile } from '@pymem/trace';
+import { describe, expect, it } from 'vitest';
+import { pythonHelperDir } from './assets.js';
+import { buildCaptureLibrary } from './library.js';
+import { checkCaptureSupport } from './support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pymem-capture-writes-'));
+const env = { ...process.env, PYMEM_CACHE_DIR: join(dir, 'cache') };
+
+// 60 marks between bursts of every size, so that marks fall at every offset of
+// a 4 KiB block and of a buffer: each mark writes the tail after the last whole
+// block, and the next block write covers it again.
+const CODE = [
+  'import pymem_capture',
+  'keep = []',
+  'for k in range(60):',
+  '    keep.append([str(i) * (k % 5) for i in range(k * 997 % 20011)])',
+  '    pymem_capture.mark("m%d" % k)',
+  '    if k % 7 == 0:',
+  '        del keep[:]',
+].join('\n');
+
+async function run(direct: boolean): Promise<{ bytes: Uint8Array; stats: string }> {
+  const support = await checkCaptureSupport('python3');
+  const lib = await buildCaptureLibrary(support, { env });
+  const out = join(dir, `run-${direct ? 'direct' : 'cached'}.bin`);
+  const stats = `${out}.stats.txt`;
+  execFileSync(support.python.executable, ['-c', CODE], {
+    env: { ...env, LD_PRELOAD: lib.path, PYMEM_CAPTURE_OUT: out, PYMEM_CAPTURE_STATS: stats, PYMEM_CAPTURE_DIRECT: direct ? '1' : '0', PYTHONPATH: pythonHelperDir() },
+    stdio: 'ignore',
+  });
+  expect(statSync(out).size).toBeGreaterThan(1 << 22);
+  return { bytes: new Uint8Array(readFileSync(out)), stats: readFileSync(stats, 'utf8') };
+}
+
+describe('the capture file, written with O_DIRECT blocks or through the page cache', () => {
+  it.each([
+    ['O_DIRECT blocks (the default)', true],
+    ['the page cache (PYMEM_CAPTURE_DIRECT=0)', false],
+  ])('%s: holds every record once, in order, with each mark where the stats file says', async (_name, direct) => {
+    const { bytes, stats } = await run(direct);
+    const marks: [string, number][] = [];
+    const summary = decodeRawCapture(bytes, (r) => {
+      if (r.op === OP_MARK) marks.push([r.markLabel, r.index + 1]);
+    });
+    expect(summary.ended).toBe(true); // and the end record's count matched (else E_COUNT)
+    expect(marks.map((m) => m[0])).toEqual([...Array.from({ length: 60 }, (_, k) => `m${k}`), 'atexit']);
+    expect(parseStatsFile(stats).map((d) => [d.label, d.events])).toEqual(marks);
+  });
+});
