@@ -175,12 +175,20 @@ function hasLegacyFinalizer(sp: SpaceState, a: number): boolean {
   return t >= FIRST_CLASS_ID && sp.classLegacyDel[t - FIRST_CLASS_ID] !== null;
 }
 
-/** `move_legacy_finalizers` then `move_legacy_finalizer_reachable`. */
-function moveLegacyFinalizers(sp: SpaceState, unreachable: number, finalizers: number): void {
+/**
+ * `move_legacy_finalizers` then `move_legacy_finalizer_reachable`. Returns
+ * the length of `unreachable` when no class has a legacy finalizer (counted
+ * in the pass that clears the flags), else -1.
+ */
+function moveLegacyFinalizers(sp: SpaceState, unreachable: number, finalizers: number): number {
   const u32 = sp.mem.u32;
   if (sp.gc.legacyClasses === 0) {
-    for (let g = u32[unreachable >>> 2]!; g !== unreachable; g = u32[g >>> 2]!) u32[flagsIndex(g)] = u32[flagsIndex(g)]! & ~GC_FLAG_UNREACHABLE;
-    return;
+    let n = 0;
+    for (let g = u32[unreachable >>> 2]!; g !== unreachable; g = u32[g >>> 2]!) {
+      u32[flagsIndex(g)] = u32[flagsIndex(g)]! & ~GC_FLAG_UNREACHABLE;
+      n++;
+    }
+    return n;
   }
   let g = u32[unreachable >>> 2]!;
   while (g !== unreachable) {
@@ -196,6 +204,7 @@ function moveLegacyFinalizers(sp: SpaceState, unreachable: number, finalizers: n
     sp.gc.target = finalizers;
     traverse(sp, g + GC_HEAD, visitMove);
   }
+  return -1;
 }
 
 /**
@@ -258,14 +267,18 @@ function finalizeGarbage(sp: SpaceState, collectable: number): void {
   listMerge(sp, seen, collectable);
 }
 
-/** `handle_resurrected_objects`: recompute what is still unreachable; the rest moves to `old`. */
-function handleResurrected(sp: SpaceState, unreachable: number, still: number, old: number): void {
+/**
+ * `handle_resurrected_objects`: recompute what is still unreachable; the
+ * rest moves to `old`. Returns true when no code ran (everything moved to
+ * `still` as it was).
+ */
+function handleResurrected(sp: SpaceState, unreachable: number, still: number, old: number): boolean {
   const u32 = sp.mem.u32;
   if (!sp.gc.ranCode) {
     // No finalizer or callback ran: nothing can have been resurrected, and
     // deduce_unreachable would move every object, in order, to `still`.
     listMerge(sp, unreachable, still);
-    return;
+    return true;
   }
   for (let g = u32[unreachable >>> 2]!; g !== unreachable; g = u32[g >>> 2]!) {
     u32[flagsIndex(g)] = u32[flagsIndex(g)]! & GC_FLAG_FINALIZED;
@@ -275,6 +288,7 @@ function handleResurrected(sp: SpaceState, unreachable: number, still: number, o
     u32[flagsIndex(g)] = u32[flagsIndex(g)]! & ~GC_FLAG_UNREACHABLE;
   }
   listMerge(sp, unreachable, old);
+  return false;
 }
 
 /** Appends `a` to `gc.garbage` (a heap list, made on first use). */
@@ -339,12 +353,13 @@ function collectMain(sp: SpaceState, generation: number): void {
 
   const finalizers = scratchHead(sp, HEAD_FINALIZERS);
   gc.ranCode = false;
-  moveLegacyFinalizers(sp, unreachable, finalizers);
+  const counted = moveLegacyFinalizers(sp, unreachable, finalizers);
   let m = handleWeakrefs(sp, unreachable, old);
   finalizeGarbage(sp, unreachable);
   const final = scratchHead(sp, HEAD_FINAL);
-  handleResurrected(sp, unreachable, final, old);
-  m += listSize(sp, final);
+  const asCounted = handleResurrected(sp, unreachable, final, old);
+  // when no code ran, `final` is `unreachable` as counted
+  m += counted >= 0 && asCounted ? counted : listSize(sp, final);
   deleteGarbage(sp, final, old);
 
   let n = 0;
