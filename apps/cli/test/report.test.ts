@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { packHeap, unpackHeap } from '../src/report/packed.js';
 import type { ReportData } from '../src/report/packed.js';
 import { reportScriptPath } from '../src/report/html.js';
-import { TRACES, haveShared, run } from './helpers.js';
+import { TRACES, haveShared, run, withStdin } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pymem-report-'));
 const DEMO = fileURLToPath(new URL('../assets/demo.bin.gz', import.meta.url));
@@ -103,6 +103,13 @@ describe('pymem report', () => {
     expect(w.err).toMatch(/^report {4}.*again\.html: [\d,]+ bytes; 171,126 events, peak 4,876,415 live bytes, 3 arenas at the end\n$/);
   });
 
+  it('reads the capture from stdin with -', async () => {
+    const out = join(dir, 'stdin.html');
+    const r = await withStdin(readFileSync(DEMO), () => run('report', '-', '-o', out));
+    expect(r.code).toBe(0);
+    expect({ ...embedded(readFileSync(out, 'utf8')), source: '' }).toEqual({ ...embedded(demoHtml), source: '' });
+  });
+
   it('packs heaps losslessly', () => {
     const d = embedded(demoHtml);
     for (const h of [d.heapAtPeak, d.heapAtEnd]) expect(packHeap(unpackHeap(h))).toEqual(h);
@@ -158,7 +165,8 @@ describe.skipIf(!existsSync(CHROMIUM))('pymem report in Chromium', () => {
         classTables: document.querySelectorAll('#classes-peak table, #classes-end table').length,
         caption: document.getElementById('end-caption')?.textContent,
       }));
-      expect(found.canvases).toBe(3);
+      // live and arena bytes, arenas, pools, pools per class
+      expect(found.canvases).toBe(4);
       expect(found.maps).toBe(2);
       expect(found.pools).toBe(3 * 63);
       expect(found.classTables).toBe(2);

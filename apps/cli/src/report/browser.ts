@@ -5,8 +5,8 @@
  * draws the timelines, arena maps and tables.
  */
 import uplotCss from 'uplot/dist/uPlot.min.css';
-import type { TimelineChartModel } from '@pymem/viz';
-import { arenaMapModel, classTableModel, formatBytes, mountArenaMap, mountClassTable, mountTimelineChart } from '@pymem/viz';
+import type { Timeline, TimelineChartModel } from '@pymem/viz';
+import { arenaMapModel, classTableModel, formatBytes, mountArenaMap, mountClassTable, mountTimelineChart, timelineChartModel } from '@pymem/viz';
 import type { ReportData } from './packed.js';
 import { unpackHeap } from './packed.js';
 
@@ -23,17 +23,20 @@ function draw(data: ReportData): void {
 
   const s = data.series;
   const width = Math.max(480, Math.min(1000, el('timelines').clientWidth || 900));
+  const tl: Timeline = {
+    length: s.seq.length,
+    t: Float64Array.from(s.seq),
+    liveBytes: Float64Array.from(s.liveBytes),
+    arenaBytes: Float64Array.from(s.arenaBytes),
+    arenas: Float64Array.from(s.arenas),
+    poolsPerClass: s.classPools.map((c) => Float64Array.from(c)),
+  };
+  const xEvent = (m: TimelineChartModel): TimelineChartModel => ({ ...m, title: `${m.title} (x: event)` });
   const charts: TimelineChartModel[] = [
-    {
-      title: 'live bytes and arena bytes (x: event)',
-      data: [s.seq, s.liveBytes, s.arenaBytes],
-      series: [
-        { label: 'live bytes', stroke: '#3b6fb6', scale: 'bytes' },
-        { label: 'arena bytes', stroke: '#c0392b', scale: 'bytes' },
-      ],
-    },
-    { title: 'arenas (x: event)', data: [s.seq, s.arenas], series: [{ label: 'arenas', stroke: '#c0392b', scale: 'n' }] },
-    { title: 'pools in use (x: event)', data: [s.seq, s.pools], series: [{ label: 'pools', stroke: '#2e8b57', scale: 'n' }] },
+    xEvent(timelineChartModel(tl, 'bytes')),
+    xEvent(timelineChartModel(tl, 'arenas')),
+    { title: 'pools in use (x: event)', data: [tl.t, Float64Array.from(s.pools)], series: [{ label: 'pools', stroke: '#2e8b57', scale: 'n' }] },
+    xEvent(timelineChartModel(tl, 'pools')),
   ];
   for (const model of charts) {
     const box = document.createElement('div');
