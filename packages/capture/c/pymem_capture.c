@@ -321,9 +321,12 @@ static int open_outputs(void);
    the next buffer: a full buffer is written without them; a mark or the
    end writes them too, through the page cache, and the next buffer writes
    them again with its first block. The file only ever holds whole records
-   of the capture. When the writer falls behind (all RING buffers with it),
-   direct writes stop for good: the page cache absorbs bursts that a slow
-   disk cannot. */
+   of the capture. When the writer falls behind (all RING buffers with it)
+   for the BEHIND_LIMIT-th time, direct writes stop for good: the page cache
+   absorbs bursts that a slow disk cannot. (Once could be the scheduler
+   keeping the writer off a busy machine's cores.) */
+#define BEHIND_LIMIT 3
+static unsigned times_behind; /* times the program found all RING buffers with the writer */
 static void hand_over(int full) {
   size_t have = hot.used;
   if (have == sent) return; /* nothing new since the last mark */
@@ -348,7 +351,7 @@ static void hand_over(int full) {
     submitted++;
     pthread_cond_signal(&ring_ready);
     if (submitted - written >= RING) {
-      use_direct = 0;
+      if (++times_behind >= BEHIND_LIMIT) use_direct = 0;
       while (submitted - written >= RING) pthread_cond_wait(&ring_done, &ring_lock);
     }
     err = writer_error;
@@ -1034,6 +1037,7 @@ static void after_fork_in_child(void) {
   hot.used = 0;
   file_off = 0; /* the child's own file, opened at its first flush */
   sent = 0;
+  times_behind = 0;
   if (!hot.logging) return;
   hot.used = 0; /* what is buffered belongs to the parent, which writes it */
   close_outputs();
