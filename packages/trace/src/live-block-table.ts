@@ -4,8 +4,8 @@
  * grows with the number of live blocks only, and insert / remove allocate
  * nothing until the table doubles.
  *
- * Per block: size, site class (`cls`, or the large bucket), stack id, and
- * the sequence number and time of the allocation.
+ * Per block: size, site class (`cls`, or the large bucket), stack id,
+ * allocation domain, and the sequence number and time of the allocation.
  *
  * @internal
  */
@@ -20,6 +20,8 @@ export class LiveBlockTable {
   cls: Uint16Array;
   /** Stack id per slot. */
   stack: Float64Array;
+  /** Allocation domain per slot (0 unknown, 1 MEM, 2 OBJ, 3 RAW). */
+  domain: Uint8Array;
   /** Sequence number of the allocation per slot. */
   seq: Float64Array;
   /** Time of the allocation per slot. */
@@ -34,6 +36,7 @@ export class LiveBlockTable {
     this.size = new Float64Array(cap);
     this.cls = new Uint16Array(cap);
     this.stack = new Float64Array(cap);
+    this.domain = new Uint8Array(cap);
     this.seq = new Float64Array(cap);
     this.time = new Float64Array(cap);
   }
@@ -70,7 +73,7 @@ export class LiveBlockTable {
    *
    * @returns its slot
    */
-  set(id: number, size: number, cls: number, stack: number, seq: number, time: number): number {
+  set(id: number, size: number, cls: number, stack: number, seq: number, time: number, domain = 0): number {
     if ((this.count + 1) * 4 > this.#keys.length * 3) this.#grow();
     const keys = this.#keys;
     const mask = this.#mask;
@@ -81,6 +84,7 @@ export class LiveBlockTable {
     this.size[i] = size;
     this.cls[i] = cls;
     this.stack[i] = stack;
+    this.domain[i] = domain;
     this.seq[i] = seq;
     this.time[i] = time;
     return i;
@@ -105,6 +109,7 @@ export class LiveBlockTable {
       this.size[hole] = this.size[j]!;
       this.cls[hole] = this.cls[j]!;
       this.stack[hole] = this.stack[j]!;
+      this.domain[hole] = this.domain[j]!;
       this.seq[hole] = this.seq[j]!;
       this.time[hole] = this.time[j]!;
       hole = j;
@@ -123,18 +128,19 @@ export class LiveBlockTable {
   }
 
   #grow(): void {
-    const old = { keys: this.#keys, size: this.size, cls: this.cls, stack: this.stack, seq: this.seq, time: this.time };
+    const old = { keys: this.#keys, size: this.size, cls: this.cls, stack: this.stack, domain: this.domain, seq: this.seq, time: this.time };
     const cap = old.keys.length * 2;
     this.#mask = cap - 1;
     this.#keys = new Float64Array(cap).fill(-1);
     this.size = new Float64Array(cap);
     this.cls = new Uint16Array(cap);
     this.stack = new Float64Array(cap);
+    this.domain = new Uint8Array(cap);
     this.seq = new Float64Array(cap);
     this.time = new Float64Array(cap);
     this.count = 0;
     for (let i = 0; i < old.keys.length; i++) {
-      if (old.keys[i] !== -1) this.set(old.keys[i]!, old.size[i]!, old.cls[i]!, old.stack[i]!, old.seq[i]!, old.time[i]!);
+      if (old.keys[i] !== -1) this.set(old.keys[i]!, old.size[i]!, old.cls[i]!, old.stack[i]!, old.seq[i]!, old.time[i]!, old.domain[i]);
     }
   }
 }

@@ -223,3 +223,29 @@ describe('diffTraces', () => {
     ]);
   });
 });
+
+describe('summarizeTrace on format 1.1', () => {
+  it('counts a realloc_class block in its stored class, and blocks and bytes per domain (a free against its block’s domain)', async () => {
+    const { MemorySink } = await import('./trace-sink.js');
+    const { TraceWriter } = await import('./trace-writer.js');
+    const { FEATURES_1_1 } = await import('./trace-constants.js');
+    const K = await import('./trace-record-kinds.js');
+    const sink = new MemorySink();
+    const w = new TraceWriter(sink, { codec: 'none', header: { requiredFeatures: FEATURES_1_1 } });
+    w.append({ kind: K.KIND_MALLOC, id: 0, size: 80, domain: 2 }); // class 4, OBJ
+    w.append({ kind: K.KIND_MALLOC, id: 1, size: 10, block: 0, domain: 1 }); // class 0, MEM
+    w.append({ kind: K.KIND_REALLOC_CLASS, oldId: 0, oldSize: 80, id: 0, size: 64, cls: 4, domain: 2 }); // kept in class 4
+    w.append({ kind: K.KIND_FREE, id: 1, size: 10, domain: 2 }); // freed through OBJ: counted against MEM, its allocation's
+    w.append({ kind: K.KIND_MALLOC_LARGE, id: 2, size: 1000, domain: 1 });
+    await w.close();
+    const s = await summarizeTrace(sink.bytes());
+    expect(s.end.blocks[4]).toBe(1);
+    expect(s.end.bytes[4]).toBe(64);
+    expect(s.end.blocks[3]).toBe(0);
+    expect(s.allocated.blocks[4]).toBe(2);
+    expect(s.domains).toEqual({
+      allocated: { blocks: [0, 2, 2, 0], bytes: [0, 1010, 144, 0] },
+      liveAtEnd: { blocks: [0, 1, 1, 0], bytes: [0, 1000, 64, 0] },
+    });
+  });
+});

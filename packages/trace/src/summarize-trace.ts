@@ -126,6 +126,11 @@ export async function summarizeTrace(source: TraceSource | TraceFile, opts: Summ
   let allocBytes = new Float64Array(0);
   let tempBlocks = new Float64Array(0);
   let tempBytes = new Float64Array(0);
+  // Per allocation domain (0 unknown, 1 MEM, 2 OBJ, 3 RAW): allocated, and live now.
+  const domainAllocBlocks = new Float64Array(4);
+  const domainAllocBytes = new Float64Array(4);
+  const domainLiveBlocks = new Float64Array(4);
+  const domainLiveBytes = new Float64Array(4);
   let live = 0;
   let arenas = 0;
   let pools = 0;
@@ -156,11 +161,13 @@ export async function summarizeTrace(source: TraceSource | TraceFile, opts: Summ
       chunkStride *= 2;
     }
   };
-  const release = (id: number, size: number, bucket: number, isFree: boolean): void => {
+  const release = (id: number, size: number, bucket: number, isFree: boolean, dom: number): void => {
     const slot = table.find(id);
     let c = bucket;
+    let d = dom;
     if (slot >= 0) {
       c = table.cls[slot]!;
+      d = table.domain[slot]!;
       const r = sites.row(table.stack[slot]!, c);
       sites.liveBlocks[r] = sites.liveBlocks[r]! - 1;
       sites.liveBytes[r] = sites.liveBytes[r]! - size;
@@ -174,10 +181,16 @@ export async function summarizeTrace(source: TraceSource | TraceFile, opts: Summ
     }
     classBlocks[c] = classBlocks[c]! - 1;
     classBytes[c] = classBytes[c]! - size;
+    domainLiveBlocks[d] = domainLiveBlocks[d]! - 1;
+    domainLiveBytes[d] = domainLiveBytes[d]! - size;
     live -= size;
   };
-  const alloc = (id: number, size: number, c: number, stack: number): void => {
-    table.set(id, size, c, stack, seq, time);
+  const alloc = (id: number, size: number, c: number, stack: number, d: number): void => {
+    table.set(id, size, c, stack, seq, time, d);
+    domainAllocBlocks[d] = domainAllocBlocks[d]! + 1;
+    domainAllocBytes[d] = domainAllocBytes[d]! + size;
+    domainLiveBlocks[d] = domainLiveBlocks[d]! + 1;
+    domainLiveBytes[d] = domainLiveBytes[d]! + size;
     const r = sites.row(stack, c);
     sites.allocBlocks[r] = sites.allocBlocks[r]! + 1;
     sites.allocBytes[r] = sites.allocBytes[r]! + size;
@@ -195,7 +208,7 @@ export async function summarizeTrace(source: TraceSource | TraceFile, opts: Summ
   };
 
   const fold = (b: TraceEventBatch): void => {
-    const { kind, id, oldId, size, oldSize, cls, stack, count, value, extra, label } = b;
+    const { kind, id, oldId, size, oldSize, cls, stack, domain, count, value, extra, label } = b;
     for (let i = 0; i < b.length; i++) {
       seq = b.firstSeq + i;
       time = b.time[i]!;
@@ -203,23 +216,23 @@ export async function summarizeTrace(source: TraceSource | TraceFile, opts: Summ
       switch (k) {
         case KIND_MALLOC:
         case KIND_CALLOC:
-          alloc(id[i]!, size[i]!, cls[i]!, stack[i]!);
+          alloc(id[i]!, size[i]!, cls[i]!, stack[i]!, domain[i]!);
           break;
         case KIND_MALLOC_LARGE:
         case KIND_CALLOC_LARGE:
-          alloc(id[i]!, size[i]!, L, stack[i]!);
+          alloc(id[i]!, size[i]!, L, stack[i]!, domain[i]!);
           break;
         case KIND_REALLOC:
         case KIND_REALLOC_CLASS:
         case KIND_REALLOC_LARGE:
-          release(oldId[i]!, oldSize[i]!, L, false);
-          alloc(id[i]!, size[i]!, k === KIND_REALLOC_LARGE ? L : cls[i]!, stack[i]!);
+          release(oldId[i]!, oldSize[i]!, L, false, domain[i]!);
+          alloc(id[i]!, size[i]!, k === KIND_REALLOC_LARGE ? L : cls[i]!, stack[i]!, domain[i]!);
           break;
         case KIND_FREE:
-          release(id[i]!, size[i]!, cls[i]!, true);
+          release(id[i]!, size[i]!, cls[i]!, true, domain[i]!);
           break;
         case KIND_FREE_LARGE:
-          release(id[i]!, size[i]!, L, true);
+          release(id[i]!, size[i]!, L, true, domain[i]!);
           break;
         case KIND_ARENA_ALLOC:
           if (++arenas > maxArenas) maxArenas = arenas;
@@ -326,6 +339,7 @@ export async function summarizeTrace(source: TraceSource | TraceFile, opts: Summ
     allocated: classPair(allocBlocks, allocBytes),
     temporaries: { window, totalBlocks: temp, totalBytes: tempB, byStack: stackTotals(sites.stack, sites.tempBlocks, sites.tempBytes, n), ...classPair(tempBlocks, tempBytes) },
     liveAtEnd: { byStack: stackTotals(sites.stack, sites.liveBlocks, sites.liveBytes, n), ...classPair(classBlocks, classBytes) },
+    domains: { allocated: classPair(domainAllocBlocks, domainAllocBytes), liveAtEnd: classPair(domainLiveBlocks, domainLiveBytes) },
     sites: siteList,
     samples,
     instants,

@@ -112,6 +112,12 @@ export interface TraceSummary {
   temporaries: { window: number; totalBlocks: number; totalBytes: number; byStack: StackTotal[] } & ClassOccupancy;
   /** Blocks still live after the last event, per class and per stack (largest first). */
   liveAtEnd: { byStack: StackTotal[] } & ClassOccupancy;
+  /**
+   * Blocks and bytes per allocation domain, indexed 0 unknown, 1 MEM, 2 OBJ, 3 RAW (`DOMAIN_*`):
+   * allocated over the trace, and live after its last event. Traces without the domains feature
+   * have everything under 0. A free counts against the domain its block was allocated in.
+   */
+  domains: { allocated: ClassOccupancy; liveAtEnd: ClassOccupancy };
   /** Every allocation site (stack × class), in first-allocation order. */
   sites: AllocationSite[];
   /** Time series sampled at chunk boundaries and every `sampleEvery` events (thinned by halves to stay under `maxSamples`), ending with the end state. */
