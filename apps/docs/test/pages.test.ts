@@ -237,6 +237,15 @@ describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'playgrou
     await shot(page, 'viewer');
   });
 
+  test('the home page leads to the guide, the playground and the viewer', async () => {
+    const page = await open('/');
+    expect(await page.locator('.VPHero .actions a').allTextContents()).toEqual(['Read the guide', 'Playground', 'Open a trace']);
+    await page.locator('.VPHero .actions a', { hasText: 'Playground' }).click();
+    await page.waitForURL(/\/playground\.html$/);
+    await page.getByTestId('step-status').filter({ hasText: 'step 12 of 12' }).waitFor();
+    await shot(page, 'home-to-playground');
+  });
+
   test('the performance page and the API reference load', async () => {
     const page = await open('/performance.html');
     expect((await page.locator('h1').first().innerText()).replace(/\u200b/g, '').trim()).toBe('Performance');
