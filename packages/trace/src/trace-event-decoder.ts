@@ -8,8 +8,8 @@ import * as K from './trace-record-kinds.js';
 // The hot decoder: one hand-written case per record kind (the layouts of
 // RECORD_KINDS, which the encoder interprets). The position and the buffer
 // live in locals of one function so that V8 keeps them in registers; a
-// varint of one byte (almost every field) is read inline, longer ones and
-// every error go through a ByteCursor (same codes and offsets as everywhere
+// varint of one or two bytes (almost every field) is read inline, longer ones
+// and every error go through a ByteCursor (same codes and offsets as everywhere
 // else). Columns are written directly, and as few as possible: kind, time, id,
 // size and cls for every event; arena, pool and block (cleared in one sweep
 // when a batch is refilled) only where a record has a location; stack and
@@ -172,6 +172,7 @@ export function decodeEventsFast(
   let time = firstTime;
   let p = 0;
   let x: number;
+  let y: number;
   let d: number;
   for (let r = 0; r < n; r++) {
     const at = p;
@@ -183,7 +184,10 @@ export function decodeEventsFast(
     else {
       x = buf[p]!;
       if (x < 0x80) p++;
-      else {
+      else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+        x = (x & 0x7f) | (y << 7);
+        p += 2;
+      } else {
         x = slowUv(p);
         p = NEXT;
       }
@@ -200,6 +204,10 @@ export function decodeEventsFast(
         if (x < 0x80) {
           p++;
           d = (x >>> 1) ^ -(x & 1);
+        } else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+          x = (x & 0x7f) | (y << 7);
+          p += 2;
+          d = (x >>> 1) ^ -(x & 1);
         } else {
           d = slowZz(p);
           p = NEXT;
@@ -210,7 +218,10 @@ export function decodeEventsFast(
         fat = p;
         x = buf[p]!;
         if (x < 0x80) p++;
-        else {
+        else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+          x = (x & 0x7f) | (y << 7);
+          p += 2;
+        } else {
           x = slowUv(p);
           p = NEXT;
         }
@@ -226,6 +237,10 @@ export function decodeEventsFast(
           if (x < 0x80) {
             p++;
             d = (x >>> 1) ^ -(x & 1);
+          } else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+            x = (x & 0x7f) | (y << 7);
+            p += 2;
+            d = (x >>> 1) ^ -(x & 1);
           } else {
             d = slowZz(p);
             p = NEXT;
@@ -236,7 +251,10 @@ export function decodeEventsFast(
           oldIdCol[r] = old;
           x = buf[p]!;
           if (x < 0x80) p++;
-          else {
+          else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+            x = (x & 0x7f) | (y << 7);
+            p += 2;
+          } else {
             x = slowUv(p);
             p = NEXT;
           }
@@ -246,6 +264,10 @@ export function decodeEventsFast(
         x = buf[p]!;
         if (x < 0x80) {
           p++;
+          d = (x >>> 1) ^ -(x & 1);
+        } else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+          x = (x & 0x7f) | (y << 7);
+          p += 2;
           d = (x >>> 1) ^ -(x & 1);
         } else {
           d = slowZz(p);
@@ -261,14 +283,20 @@ export function decodeEventsFast(
         if (kind === kCalloc || kind === kCallocLarge) {
           x = buf[p]!;
           if (x < 0x80) p++;
-          else {
+          else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+            x = (x & 0x7f) | (y << 7);
+            p += 2;
+          } else {
             x = slowUv(p);
             p = NEXT;
           }
           const count = x;
           x = buf[p]!;
           if (x < 0x80) p++;
-          else {
+          else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+            x = (x & 0x7f) | (y << 7);
+            p += 2;
+          } else {
             x = slowUv(p);
             p = NEXT;
           }
@@ -280,7 +308,10 @@ export function decodeEventsFast(
         } else {
           x = buf[p]!;
           if (x < 0x80) p++;
-          else {
+          else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+            x = (x & 0x7f) | (y << 7);
+            p += 2;
+          } else {
             x = slowUv(p);
             p = NEXT;
           }
@@ -296,7 +327,10 @@ export function decodeEventsFast(
             fat = p;
             x = buf[p]!;
             if (x < 0x80) p++;
-            else {
+            else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+              x = (x & 0x7f) | (y << 7);
+              p += 2;
+            } else {
               x = slowUv(p);
               p = NEXT;
             }
@@ -309,6 +343,10 @@ export function decodeEventsFast(
           if (x < 0x80) {
             p++;
             d = (x >>> 1) ^ -(x & 1);
+          } else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+            x = (x & 0x7f) | (y << 7);
+            p += 2;
+            d = (x >>> 1) ^ -(x & 1);
           } else {
             d = slowZz(p);
             p = NEXT;
@@ -319,6 +357,10 @@ export function decodeEventsFast(
           x = buf[p]!;
           if (x < 0x80) {
             p++;
+            d = (x >>> 1) ^ -(x & 1);
+          } else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+            x = (x & 0x7f) | (y << 7);
+            p += 2;
             d = (x >>> 1) ^ -(x & 1);
           } else {
             d = slowZz(p);
@@ -344,6 +386,10 @@ export function decodeEventsFast(
           if (x < 0x80) {
             p++;
             d = (x >>> 1) ^ -(x & 1);
+          } else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+            x = (x & 0x7f) | (y << 7);
+            p += 2;
+            d = (x >>> 1) ^ -(x & 1);
           } else {
             d = slowZz(p);
             p = NEXT;
@@ -357,7 +403,10 @@ export function decodeEventsFast(
         fat = p;
         x = buf[p]!;
         if (x < 0x80) p++;
-        else {
+        else if ((y = buf[p + 1]!) < 0x80 && y !== 0) {
+          x = (x & 0x7f) | (y << 7);
+          p += 2;
+        } else {
           x = slowUv(p);
           p = NEXT;
         }
