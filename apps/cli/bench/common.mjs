@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const benchDir = fileURLToPath(new URL('.', import.meta.url));
 export const shared = process.env.PYMEM_SHARED ?? join(benchDir, '../../../../shared');
-export const captureNames = ['startup', 'ast_stdlib', 'json', 'churn'];
+/** The shared captures benched; `PYMEM_BENCH_CAPTURES=startup,churn` picks some. */
+export const captureNames = process.env.PYMEM_BENCH_CAPTURES?.split(',').filter((x) => x !== '') ?? ['startup', 'ast_stdlib', 'json', 'churn'];
 
 /** `--runs=N` from the command line, or `fallback`. */
 export function runsOption(fallback = 3) {
