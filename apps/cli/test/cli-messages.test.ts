@@ -103,12 +103,14 @@ describe('bad input: a clear message, exit 2, no stack trace', () => {
   for (const [what, argv] of BAD) {
     it(what, async () => {
       const r = await run(...argv());
+      // Offsets inside a cut .pymem file depend on the trace writer's output; the snapshot keeps their wording.
+      const text = what.endsWith('truncated trace') ? clean(r.err).replace(/\d+/g, 'N') : clean(r.err);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
       expect(r.err).toMatch(/^(pymem: |error: )/);
       expect(r.err).not.toMatch(/\n\s+at .*[:(]/);
       expect(r.err).not.toContain('internal error');
-      expect(clean(r.err)).toMatchSnapshot();
+      expect(text).toMatchSnapshot();
     });
   }
 
