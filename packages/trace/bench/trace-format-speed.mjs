@@ -5,7 +5,8 @@
 // block of its class's current pool (a new pool every 1024/size blocks, a new arena
 // every 64 pools), each free releasing one of the 64 most recent live blocks; clock
 // "event" (time = sequence number).
-import { KIND_FREE, KIND_FREE_LARGE, KIND_MALLOC, KIND_MALLOC_LARGE, MemorySink, TraceWriter, openTrace, readTrace } from '../dist/index.js';
+import { KIND_FREE, KIND_FREE_LARGE, KIND_MALLOC, KIND_MALLOC_LARGE, MemorySink, TraceWriter, openTrace, readTrace, setTracePlatform } from '../dist/index.js';
+import { nodeTracePlatform } from '../dist/node.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -83,4 +84,18 @@ for (const codec of ['none', 'deflate-raw']) {
     if (total !== N) throw new Error(`streamed ${total}`);
   }
   console.log(`  streaming readTrace: ${(N / best / 1000).toFixed(1)} M events/s`);
+  // One refilled batch, with node:zlib's CRC-32 and inflate (what @pymem/trace/node installs) and with the portable code.
+  for (const [name, platform] of [['zlib', nodeTracePlatform], ['portable', {}]]) {
+    setTracePlatform(platform);
+    best = Infinity;
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      let total = 0;
+      for await (const b of readTrace(bytes, { reuseBatches: true })) total += b.length;
+      best = Math.min(best, performance.now() - t0);
+      if (total !== N) throw new Error(`streamed ${total}`);
+    }
+    console.log(`  streaming readTrace, one refilled batch, ${name}: ${(N / best / 1000).toFixed(1)} M events/s`);
+  }
+  setTracePlatform(nodeTracePlatform);
 }
