@@ -11,8 +11,20 @@ import { DICT_BLOCK, DICT_FREELIST_MAX, DICT_KEYS, DICT_KEYS_GENERAL, DICT_LOG_M
 import { decref, incref, trashBegin, trashEnd, xdecref } from './refcount.js';
 import type { SpaceState } from './state.js';
 
-/** A new empty `dict`: the 64-byte object (from the dict free list when it has one) with the shared empty keys; untracked. */
-export function dict(sp: SpaceState): number {
+/**
+ * `dict_new_presized(minused, unicode)` (`_PyDict_FromItems`, what dict
+ * displays use): up to 5 entries an empty dict; more, a keys object sized
+ * for them (`estimate_log2_keysize`, at most 2**17 slots) made first, then
+ * the dict object.
+ */
+export function dictPresized(sp: SpaceState, minused: number, unicode: boolean): number {
+  if (minused <= 5) return dict(sp);
+  const log2 = minused > ((1 << 17) * 2) / 3 ? 17 : log2KeysizeFor((minused * 3 + 1) >> 1);
+  return dict(sp, newKeys(sp, log2, unicode));
+}
+
+/** A new empty `dict`: the 64-byte object (from the dict free list when it has one) with the shared empty keys (or `keys`); untracked. */
+export function dict(sp: SpaceState, keys = sp.emptyKeys): number {
   let a: number;
   let recycled = false;
   if (sp.dictFreeCount > 0) {
@@ -23,7 +35,7 @@ export function dict(sp: SpaceState): number {
   }
   sp.w(a + DICT_USED, 0);
   sp.w(a + 24, 0);
-  sp.w(a + DICT_KEYS, sp.emptyKeys);
+  sp.w(a + DICT_KEYS, keys);
   sp.w(a + DICT_VALUES, 0);
   sp.born(a, T_DICT, recycled);
   return a;

@@ -188,6 +188,30 @@ export function listSlice(sp: SpaceState, l: number, start: number, stop: number
   return a;
 }
 
+/**
+ * A list as `list_new_prealloc` builds it for `list + list`, `list * n`
+ * and slices (3.11): `PyList_New(0)` (tracked), then for n > 0 an items
+ * array of exactly n slots by `malloc` (not `calloc`). Each item gets a new
+ * reference.
+ */
+export function listPrealloc(sp: SpaceState, items: readonly number[]): number {
+  for (const x of items) sp.check(x, 'list item');
+  const a = newListObject(sp);
+  sp.track(a);
+  const n = items.length;
+  if (n > 0) {
+    const p = sp.malloc(8 * n);
+    sp.w(a + LIST_ITEMS, p);
+    sp.w(a + LIST_ALLOCATED, n);
+    sp.w(a + OB_SIZE, n);
+    for (let i = 0; i < n; i++) {
+      incref(sp, items[i]!);
+      sp.w(p + 8 * i, items[i]!);
+    }
+  }
+  return a;
+}
+
 /** Items of a list or tuple, in order (borrowed references). */
 export function items(sp: SpaceState, seq: number): number[] {
   sp.check(seq, 'items');

@@ -118,36 +118,86 @@ export function setTableResize(sp: SpaceState, s: number, minused: number): void
   for (let j = 0; j <= oldMask; j++) {
     const key = copy[4 * j]!;
     if (key === 0 || key === sp.setDummy) continue;
-    const hLo = copy[4 * j + 2]!;
-    const hHi = copy[4 * j + 3]!;
-    // set_insert_clean
-    let i = hLo & newMask;
-    let pLo = hLo;
-    let pHi = hHi;
-    for (;;) {
-      let e = newTable + 16 * i;
-      if (sp.r(e) === 0) {
-        insertClean(sp, e, key, hLo, hHi);
-        break;
-      }
-      let placed = false;
-      if (i + LINEAR_PROBES <= newMask) {
-        for (let p = 0; p < LINEAR_PROBES; p++) {
-          e += 16;
-          if (sp.r(e) === 0) {
-            insertClean(sp, e, key, hLo, hHi);
-            placed = true;
-            break;
-          }
-        }
-      }
-      if (placed) break;
-      pLo = ((pLo >>> 5) | (pHi << 27)) >>> 0;
-      pHi = pHi >>> 5;
-      i = (i * 5 + 1 + pLo) & newMask;
-    }
+    setInsertClean(sp, newTable, newMask, key, copy[4 * j + 2]!, copy[4 * j + 3]!);
   }
   if (oldTable !== small) sp.free(oldTable, 16 * (oldMask + 1));
+}
+
+/** `set_insert_clean`: puts (key, hash) in the first empty slot of its probe sequence in `table` (no dummies, key not present). */
+function setInsertClean(sp: SpaceState, table: number, mask: number, key: number, hLo: number, hHi: number): void {
+  let i = hLo & mask;
+  let pLo = hLo;
+  let pHi = hHi;
+  for (;;) {
+    let e = table + 16 * i;
+    if (sp.r(e) === 0) {
+      insertClean(sp, e, key, hLo, hHi);
+      return;
+    }
+    if (i + LINEAR_PROBES <= mask) {
+      for (let p = 0; p < LINEAR_PROBES; p++) {
+        e += 16;
+        if (sp.r(e) === 0) {
+          insertClean(sp, e, key, hLo, hHi);
+          return;
+        }
+      }
+    }
+    pLo = ((pLo >>> 5) | (pHi << 27)) >>> 0;
+    pHi = pHi >>> 5;
+    i = (i * 5 + 1 + pLo) & mask;
+  }
+}
+
+/**
+ * `set_merge(so, other)` (`s.update(other_set)`, and a set display of
+ * constants: `BUILD_SET 0` + `SET_UPDATE` of a frozenset): one resize up
+ * front to `(used + other.used) * 2` when the table would pass 60 %, then
+ * the other table's slots copied as they are (same size, no dummies, empty
+ * target), or inserted clean in the other table's order (empty target), or
+ * added one by one.
+ */
+export function setMerge(sp: SpaceState, so: number, other: number): void {
+  const t = sp.r(so + OB_TYPE);
+  if (t !== T_SET && t !== T_FROZENSET) throw sp.typeError(so, 'setMerge', 'set');
+  const to = sp.r(other + OB_TYPE);
+  if (to !== T_SET && to !== T_FROZENSET) throw sp.typeError(other, 'setMerge other', 'set or frozenset');
+  const otherUsed = sp.r(other + SET_USED);
+  if (other === so || otherUsed === 0) return;
+  if ((sp.r(so + SET_FILL) + otherUsed) * 5 >= sp.r(so + SET_MASK) * 3) setTableResize(sp, so, (sp.r(so + SET_USED) + otherUsed) * 2);
+  const u32 = sp.mem.u32;
+  const table = sp.r(so + SET_TABLE);
+  const mask = sp.r(so + SET_MASK);
+  const otable = sp.r(other + SET_TABLE);
+  const omask = sp.r(other + SET_MASK);
+  const dummy = sp.setDummy;
+  if (sp.r(so + SET_FILL) === 0 && mask === omask && sp.r(other + SET_FILL) === otherUsed) {
+    for (let i = 0; i <= omask; i++) {
+      const key = u32[(otable + 16 * i) >>> 2]!;
+      if (key === 0) continue;
+      incref(sp, key);
+      insertClean(sp, table + 16 * i, key, u32[(otable + 16 * i + 8) >>> 2]!, u32[(otable + 16 * i + 12) >>> 2]!);
+    }
+    sp.w(so + SET_FILL, sp.r(other + SET_FILL));
+    sp.w(so + SET_USED, otherUsed);
+    return;
+  }
+  if (sp.r(so + SET_FILL) === 0) {
+    sp.w(so + SET_FILL, otherUsed);
+    sp.w(so + SET_USED, otherUsed);
+    for (let i = 0; i <= omask; i++) {
+      const key = u32[(otable + 16 * i) >>> 2]!;
+      if (key === 0 || key === dummy) continue;
+      incref(sp, key);
+      setInsertClean(sp, table, mask, key, u32[(otable + 16 * i + 8) >>> 2]!, u32[(otable + 16 * i + 12) >>> 2]!);
+    }
+    return;
+  }
+  for (let i = 0; i <= omask; i++) {
+    const key = u32[(otable + 16 * i) >>> 2]!;
+    if (key === 0 || key === dummy) continue;
+    setAddEntry(sp, so, key);
+  }
 }
 
 /** Writes a (key, hash) entry into an empty slot. */

@@ -17,8 +17,9 @@ import { GcModule } from './gc-module.js';
 import * as methodsM from './methods.js';
 import * as weakrefsM from './weakrefs.js';
 import * as runtimeM from './runtime-objects.js';
+import * as clearM from './clear.js';
 import { ObjectModelError } from './errors.js';
-import { FIRST_CLASS_ID, FUNC_QUALNAME, HT_QUALNAME, MODULE_DICT, MODULE_NAME, OB_TYPE, T_FUNCTION, T_MODULE, T_TYPE, TYPE_ID } from './layout.js';
+import { FIRST_CLASS_ID, FUNC_QUALNAME, HT_QUALNAME, MODULE_DICT, MODULE_NAME, OB_TYPE, T_DICT, T_FUNCTION, T_LIST, T_MODULE, T_SET, T_TYPE, TYPE_ID } from './layout.js';
 import type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue } from './types.js';
 
 export type { ClassInfo, ClassOpts, FreeListSizes, ObjectSpaceOpts, ScalarValue } from './types.js';
@@ -391,6 +392,50 @@ export class ObjectSpace {
    */
   hashOf(a: number): bigint {
     return hashingM.hashOf(this.#sp, a);
+  }
+
+  /**
+   * A dict as a display of `n` entries makes it (`_PyDict_FromItems` →
+   * `dict_new_presized`): empty up to 5 entries; for more, a keys object
+   * sized for `n` (str keys table when `unicode`) allocated before the dict
+   * object. Insert the entries with {@link dictSet}.
+   */
+  dictPresized(n: number, unicode: boolean): number {
+    return dictM.dictPresized(this.#sp, n, unicode);
+  }
+
+  /** `d.clear()` (`PyDict_Clear`): the dict takes the empty keys, then the old values and keys are released. */
+  dictClear(d: number): void {
+    this.#sp.expectType(d, T_DICT, 'dictClear');
+    clearM.dictClear(this.#sp, d);
+  }
+
+  /** `l.clear()` (`_list_clear`): emptied first, items released last to first, then one free of the items array. */
+  listClear(l: number): void {
+    this.#sp.expectType(l, T_LIST, 'listClear');
+    clearM.listClear(this.#sp, l);
+  }
+
+  /** `s.clear()` (`set_clear_internal`): back to the smalltable, elements released, a malloc'ed table freed. */
+  setClear(s: number): void {
+    this.#sp.expectType(s, T_SET, 'setClear');
+    clearM.setClear(this.#sp, s);
+  }
+
+  /**
+   * A list as `list + list`, `list * n` and slices make it in 3.11
+   * (`list_new_prealloc`): the list object, then `malloc` of exactly
+   * `items.length` slots (a display uses `calloc`, see {@link list}).
+   */
+  listPrealloc(items: readonly number[]): number {
+    return listM.listPrealloc(this.#sp, items);
+  }
+
+  /** `s.update(other)` of a set or frozenset (`set_merge`): one resize up front, then the other table's entries. */
+  setUpdate(s: number, other: number): void {
+    this.#sp.expectType(s, T_SET, 'setUpdate');
+    this.#sp.check(other, 'setUpdate other');
+    setM.setMerge(this.#sp, s, other);
   }
 
   /** A new empty `dict`: the 64-byte object (from the dict free list when it has one) with the shared empty keys; untracked. */

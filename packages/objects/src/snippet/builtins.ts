@@ -349,8 +349,7 @@ export function callMethod(it: Interpreter, f: BuiltinValue, args: readonly Valu
         return vm.newNone();
       case 'clear':
         arity(f.name, args, 0, 0, line);
-        // not list_clear's single free: items are removed from the end
-        while (vm.length(self) > 0) vm.listDelItem(self, vm.length(self) - 1);
+        vm.listClear(self);
         return vm.newNone();
       default:
         return noAttr();
@@ -385,8 +384,7 @@ export function callMethod(it: Interpreter, f: BuiltinValue, args: readonly Valu
       }
       case 'clear':
         arity(f.name, args, 0, 0, line);
-        // entry by entry (CPython swaps in the empty keys)
-        for (const [k] of vm.dictItems(self)) vm.dictDel(self, k);
+        vm.dictClear(self);
         return vm.newNone();
       default:
         return noAttr();
@@ -412,7 +410,7 @@ export function callMethod(it: Interpreter, f: BuiltinValue, args: readonly Valu
       }
       case 'clear':
         arity(f.name, args, 0, 0, line);
-        for (const e of vm.setElements(self)) vm.setDiscard(self, e);
+        vm.setClear(self);
         return vm.newNone();
       default:
         return noAttr();

@@ -166,12 +166,22 @@ export function evalExpr(it: Interpreter, e: Expr): Value {
           vm.listExtend(l, vm.items(folded));
           return l;
         }
+        // BUILD_SET 0; SET_UPDATE of the frozenset constant (set_merge)
         const s = vm.set();
-        for (const x of vm.setElements(folded)) vm.setAdd(s, x);
+        vm.setUpdate(s, folded);
         return s;
       }
       const items = evalAll(it, e.elts);
       try {
+        if (items.length > STACK_USE_GUIDELINE && e.k !== 'set') {
+          // a big display: BUILD_LIST 0 and LIST_APPEND per item (a tuple: then LIST_TO_TUPLE)
+          const l = vm.list();
+          for (const x of items) vm.listAppend(l, x);
+          if (e.k === 'list') return l;
+          const t = vm.tuple(vm.items(l));
+          vm.decref(l);
+          return t;
+        }
         if (e.k === 'list') return vm.list(items);
         if (e.k === 'tuple') return vm.tuple(items);
         return it.guard(e.line, () => vm.set(items));
@@ -182,7 +192,10 @@ export function evalExpr(it: Interpreter, e: Expr): Value {
     case 'dict': {
       const parts = evalAll(it, e.keys.flatMap((k, i) => [k, e.values[i]!]));
       try {
-        const d = vm.dict();
+        // BUILD_MAP n / BUILD_CONST_KEY_MAP n (_PyDict_FromItems, presized) up to 15 entries; a bigger
+        // display is BUILD_MAP 0 and MAP_ADD per entry (more than 17: merged chunks, not modelled)
+        const n = e.keys.length;
+        const d = 2 * n > STACK_USE_GUIDELINE ? vm.dict() : vm.dictPresized(n, parts.every((x, i) => i % 2 === 1 || vm.typeOf(x) === T_STR));
         try {
           for (let i = 0; i < parts.length; i += 2) {
             const k = parts[i]!;
@@ -202,6 +215,9 @@ export function evalExpr(it: Interpreter, e: Expr): Value {
       return listComp(it, e);
   }
 }
+
+/** The compiler's `STACK_USE_GUIDELINE`: displays with more items are built item by item. */
+const STACK_USE_GUIDELINE = 30;
 
 /** Evaluates expressions left to right to heap objects (new references). */
 function evalAll(it: Interpreter, es: readonly Expr[]): number[] {

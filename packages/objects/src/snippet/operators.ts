@@ -93,7 +93,7 @@ export function binaryOp(vm: ObjectSpace, op: string, a: number, b: number, line
   if (op === '+' && ta === tb) {
     if (ta === T_STR) return vm.str((vm.value(a) as string) + (vm.value(b) as string));
     if (ta === T_BYTES) return vm.bytes([...(vm.value(a) as Uint8Array), ...(vm.value(b) as Uint8Array)]);
-    if (ta === T_LIST) return vm.list([...vm.items(a), ...vm.items(b)]);
+    if (ta === T_LIST) return vm.listPrealloc([...vm.items(a), ...vm.items(b)]); // list_concat: list_new_prealloc
     if (ta === T_TUPLE) return vm.tuple([...vm.items(a), ...vm.items(b)]);
   }
   if (op === '*' && (ia !== undefined || ib !== undefined)) {
@@ -102,7 +102,7 @@ export function binaryOp(vm: ObjectSpace, op: string, a: number, b: number, line
     const k = n < 0n ? 0n : n;
     if (ts === T_STR) return vm.str((vm.value(s) as string).repeat(Number(k)));
     if (ts === T_BYTES) return vm.bytes(seqRepeat([...(vm.value(s) as Uint8Array)], k));
-    if (ts === T_LIST) return vm.list(seqRepeat(vm.items(s), k));
+    if (ts === T_LIST) return vm.listPrealloc(seqRepeat(vm.items(s), k)); // list_repeat: list_new_prealloc
     if (ts === T_TUPLE) return vm.tuple(seqRepeat(vm.items(s), k));
   }
   throw pyError(line, 'TypeError', `unsupported operand type(s) for ${op}: '${tn(vm, a)}' and '${tn(vm, b)}'`);

@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import type { RequestEvent } from '../events.js';
+import { ObjectSpace } from '../space.js';
+import { Interpreter } from './interpreter.js';
+
+/**
+ * Allocator requests of statements measured on CPython 3.11.7 with
+ * `pymem capture -- python3 regions.py` (the script below: one region per
+ * statement between `pymem_capture.mark()` calls, GC disabled, after
+ * `gc.collect()`; the mark calls' own requests removed). Routes are all `py`.
+ * CPython's free lists held one dict and one 8-slot str keys object when
+ * `dict6` ran (it takes the dict object from the free list, `dict3` the keys
+ * object); the model gets the same state by running `e = {'q': 1}` and
+ * `e = None`, unrecorded, before `dict6`.
+ */
+const SETUP = `import gc
+gc.disable()
+x = object()
+a = [1, 2, 3]
+b = [4, 5]
+c = None
+d = None
+s = None
+t = None
+d6 = {'a': 1, 'b': 2, 'c': 3, 'd': 4, 'e': 5, 'f': 6}
+s5 = {1, 2, 3, 4, 5}
+gc.collect()
+`;
+
+const REGIONS: readonly (readonly [label: string, code: string, cpython: readonly (readonly (string | number | null)[])[]])[] = [
+  ['empty', "", []],
+  ['concat', "c = a + b", [["malloc", 56], ["malloc", 40]]],
+  ['repeat', "c = b * 3", [["malloc", 56], ["malloc", 48], ["free", 40]]],
+  ['listclear', "a.clear()", [["free", 32]]],
+  ['dict6', "d = {'a': 1, 'b': 2, 'c': 3, 'd': 4, 'e': 5, 'f': 6}", [["malloc", 208]]],
+  ['dict3', "d = {'a': 1, 'b': 2, 'c': 3}", [["malloc", 64], ["free", 208]]],
+  ['dict10nonconst', "d = {'a': x, 'b': x, 'c': x, 'd': x, 'e': x, 'f': x, 'g': x, 'h': x, 'i': x, 1: x}", [["malloc", 288]]],
+  ['dict16', "d = {'a': x, 'b': x, 'c': x, 'd': x, 'e': x, 'f': x, 'g': x, 'h': x, 'i': x, 'j': x, 'k': x, 'l': x, 'm': x, 'n': x, 'o': x, 'p': x}", [["malloc", 208], ["malloc", 400], ["free", 208], ["free", 288]]],
+  ['dictclear', "d6.clear()", [["free", 208]]],
+  ['set5', "s = {1, 2, 3, 4, 5}", [["malloc", 216], ["malloc", 256]]],
+  ['set12', "s = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}", [["malloc", 216], ["malloc", 512], ["free", 256], ["free", 216]]],
+  ['setclear', "s5.clear()", [["free", 256]]],
+  ['list31', "t = [x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x]", [["realloc", null, 32], ["realloc", 32, 64], ["realloc", 64, 128], ["realloc", 128, 192], ["realloc", 192, 256]]],
+  ['tuple31', "t = (x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x)", [["malloc", 56], ["realloc", null, 32], ["realloc", 32, 64], ["realloc", 64, 128], ["realloc", 128, 192], ["realloc", 192, 256], ["malloc", 288], ["free", 256], ["free", 256]]],
+];
+
+describe('allocator requests of statements equal CPython 3.11.7 (measured with pymem capture)', () => {
+  const vm = new ObjectSpace();
+  const it = new Interpreter(vm);
+  it.run(SETUP);
+  for (const [label, code, cpython] of REGIONS) {
+    test(`${label}: ${code.split('\\n')[0]!.slice(0, 60)}`, () => {
+      if (label === 'dict6') it.run("e = {'q': 1}\ne = None\n");
+      let rec: ReturnType<ObjectSpace['recordRequests']> | undefined;
+      it.beforeRun = () => (rec = vm.recordRequests());
+      try {
+        it.run(`${code}\n`);
+      } finally {
+        rec?.stop();
+        it.beforeRun = undefined;
+      }
+      const mine = rec!.events.map((e: RequestEvent) => e.filter((x) => x !== 'py'));
+      expect(rec!.events.every((e) => e.at(-1) === 'py')).toBe(true);
+      expect(mine).toEqual(cpython);
+      vm.heap.check();
+    });
+  }
+});
