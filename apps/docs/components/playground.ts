@@ -6,7 +6,7 @@ import { defineComponent, h, onMounted, ref, shallowRef, watch } from 'vue';
 import type { VNode } from 'vue';
 import { drawHeap, poolAt } from './heap-views.js';
 import type { PoolRef } from './heap-views.js';
-import { EXAMPLES, MAX_STEPS, runSteps } from './snippet-steps.js';
+import { EXAMPLES, MAX_OBJECTS, MAX_STEPS, runSteps } from './snippet-steps.js';
 import './widgets.css';
 import type { SnippetRun, SnippetStep } from './snippet-steps.js';
 
@@ -136,7 +136,7 @@ export const Playground = defineComponent({
           { class: 'pv-status', 'data-testid': 'step-status', 'aria-live': 'polite' },
           s === undefined
             ? 'nothing ran'
-            : `step ${at.value} of ${total - 1} · ${s.line === 0 ? 'before the first statement' : `after line ${s.line}`} · ${s.objects.length} objects · ${s.requests} requests · ${s.heap.liveBytes} bytes in blocks${r?.truncated === true ? ` · only the first ${MAX_STEPS} steps are kept` : ''}`,
+            : `step ${at.value} of ${total - 1} · ${s.line === 0 ? 'before the first statement' : `after line ${s.line}`} · ${s.liveObjects} objects · ${s.requests} requests · ${s.heap.liveBytes} bytes in blocks${r?.truncated === true ? ` · only the first ${MAX_STEPS} steps are kept` : ''}`,
         ),
         h(
           'ol',
@@ -163,7 +163,7 @@ export const Playground = defineComponent({
                 return h('tr', { class: cls, 'data-address': o.address }, [h('td', hex(o.address)), h('td', o.type), h('td', String(o.refcount)), h('td', String(o.size)), h('td', { class: 'pv-repr' }, o.repr)]);
               }),
               'objects',
-              'live objects (new in this step: green, refcount changed: yellow)',
+              s !== undefined && s.liveObjects > s.objects.length ? `live objects: the namespace and the ${MAX_OBJECTS} made last of ${s.liveObjects} (new in this step: green, refcount changed: yellow)` : 'live objects (new in this step: green, refcount changed: yellow)',
             ),
           ]),
         ]),

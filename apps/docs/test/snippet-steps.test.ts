@@ -1,7 +1,7 @@
 import { runSnippet } from '@pymem/objects';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { EXAMPLES, MAX_STEPS, runSteps } from '../components/snippet-steps.js';
+import { EXAMPLES, GRAPH_ITEMS, MAX_OBJECTS, MAX_STEPS, runSteps } from '../components/snippet-steps.js';
 import { statementEffects } from '../components/statement-objects.js';
 
 describe('runSteps (the playground model)', () => {
@@ -71,6 +71,21 @@ describe('runSteps (the playground model)', () => {
     expect(r.steps.length).toBe(MAX_STEPS);
     expect(r.error).toBeUndefined();
     expect(runSnippet('t = 0\nfor i in range(1000):\n    t = t + i\nprint(t)\n').output).toBe('499500\n');
+  });
+
+  test(`a big heap: the namespace and the ${MAX_OBJECTS} objects made last are listed, containers by length, ${GRAPH_ITEMS} references each in the graph`, () => {
+    const r = runSteps('a = [i * 0.5 for i in range(20000)]\nb = 2.5\n');
+    const last = r.steps.at(-1)!;
+    expect(last.objects.length).toBe(MAX_OBJECTS + 1);
+    expect(last.liveObjects).toBeGreaterThan(20_000);
+    expect(last.objects[0]!.repr).toBe('{…} (the module namespace)');
+    const a = last.names.find(([n]) => n === 'a')![1];
+    expect(last.objects.some((o) => o.address === a)).toBe(false); // made before the last 200 floats
+    expect(r.steps[1]!.objects.find((o) => o.address === a)).toBeUndefined();
+    expect(last.objects.filter((o) => o.type === 'float').length).toBe(MAX_OBJECTS);
+    expect(last.graph.edges.filter((e) => e.from === `obj:${a}`).map((e) => e.label)).toEqual(Array.from({ length: GRAPH_ITEMS }, (_, i) => `[${i}]`));
+    const small = runSteps('a = [i * 0.5 for i in range(20)]\n').steps.at(-1)!;
+    expect(small.objects.find((o) => o.type === 'list')?.repr).toBe('list of 20 items');
   });
 
   test('property: one step per executed statement, and the last step is the final heap', () => {
