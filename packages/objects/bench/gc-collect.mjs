@@ -56,7 +56,12 @@ function floorRefcounts() {
   return s;
 }
 
-/** [buildMs, collectMs] of the ring in the model. */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** [buildMs, collectMs, collectCpuMs] of the ring in the model. */
 function modelRing() {
   const vm = new ObjectSpace();
   vm.gc.disable();
@@ -73,11 +78,13 @@ function modelRing() {
   vm.listAppend(prev, first);
   vm.decref(prev);
   vm.decref(first);
+  const c1 = cpuMs();
   const t1 = performance.now();
   const n = vm.gc.collect();
   const t2 = performance.now();
+  const c2 = cpuMs();
   if (n !== N) throw new Error(`model collected ${n}, expected ${N}`);
-  return [t1 - t0, t2 - t1];
+  return [t1 - t0, t2 - t1, c2 - c1];
 }
 
 const py = `
@@ -89,15 +96,14 @@ first = []; prev = first
 for i in range(1, N):
     l = []; prev.append(l); prev = l
 prev.append(first); del prev, first, l
-t1 = time.perf_counter(); n = gc.collect(); t2 = time.perf_counter()
+c1 = time.process_time(); t1 = time.perf_counter(); n = gc.collect(); t2 = time.perf_counter(); c2 = time.process_time()
 assert n == N, n
-print((t1 - t0) * 1000, (t2 - t1) * 1000)
+print((t1 - t0) * 1000, (t2 - t1) * 1000, (c2 - c1) * 1000)
 `;
 
 function pythonRing() {
   try {
-    const [b, c] = execFileSync('python3', ['-c', py], { encoding: 'utf8' }).trim().split(' ').map(Number);
-    return [b, c];
+    return execFileSync('python3', ['-c', py], { encoding: 'utf8' }).trim().split(' ').map(Number);
   } catch {
     return undefined;
   }
@@ -119,17 +125,19 @@ modelRefcounts();
 floorRefcounts();
 modelRing();
 const ref = { model: [], floor: [] };
-const ring = { model: { build: [], collect: [] }, python: { build: [], collect: [] } };
+const ring = { model: { build: [], collect: [], collectCpu: [] }, python: { build: [], collect: [], collectCpu: [] } };
 for (let r = 0; r < RUNS; r++) {
   ref.model.push(modelRefcounts());
   ref.floor.push(floorRefcounts());
-  const [mb, mc] = modelRing();
+  const [mb, mc, mcpu] = modelRing();
   ring.model.build.push(mb);
   ring.model.collect.push(mc);
+  ring.model.collectCpu.push(mcpu);
   const p = pythonRing();
   if (p !== undefined) {
     ring.python.build.push(p[0]);
     ring.python.collect.push(p[1]);
+    ring.python.collectCpu.push(p[2]);
   }
 }
 
@@ -138,14 +146,25 @@ const rows = [
   { what: 'incref + decref pairs', who: 'Uint32Array ++/-- (floor)', perSecond: Math.round(PAIRS / best(ref.floor)), unit: 'pairs/s' },
   { what: `build a ${N}-list ring`, who: '@pymem/objects', bestMs: best(ring.model.build), medianMs: median(ring.model.build) },
   { what: `gc.collect() of the ring`, who: '@pymem/objects', bestMs: best(ring.model.collect), medianMs: median(ring.model.collect) },
+  { what: `gc.collect(), CPU time`, who: '@pymem/objects', bestMs: best(ring.model.collectCpu), medianMs: median(ring.model.collectCpu) },
 ];
 if (ring.python.collect.length > 0) {
   rows.push(
     { what: `build a ${N}-list ring`, who: `CPython ${pyVersion}`, bestMs: best(ring.python.build), medianMs: median(ring.python.build) },
     { what: `gc.collect() of the ring`, who: `CPython ${pyVersion}`, bestMs: best(ring.python.collect), medianMs: median(ring.python.collect) },
+    { what: `gc.collect(), CPU time`, who: `CPython ${pyVersion}`, bestMs: best(ring.python.collectCpu), medianMs: median(ring.python.collectCpu) },
   );
 }
-const ratio = ring.python.collect.length > 0 ? { best: best(ring.model.collect) / best(ring.python.collect), median: median(ring.model.collect) / median(ring.python.collect), perRun: ring.model.collect.map((m, i) => m / ring.python.collect[i]) } : undefined;
+const ratio =
+  ring.python.collect.length > 0
+    ? {
+        best: best(ring.model.collect) / best(ring.python.collect),
+        median: median(ring.model.collect) / median(ring.python.collect),
+        perRun: ring.model.collect.map((m, i) => m / ring.python.collect[i]),
+        cpuBest: best(ring.model.collectCpu) / best(ring.python.collectCpu),
+        cpuMedian: median(ring.model.collectCpu) / median(ring.python.collectCpu),
+      }
+    : undefined;
 
 const lines = [`machine: ${machine()}`, `best and median of ${RUNS} runs (after one warm-up), model and CPython runs alternating`, ''];
 lines.push('what                           who                               best        median');
@@ -154,7 +173,10 @@ for (const r of rows) {
   if (r.perSecond !== undefined) lines.push(`${r.what.padEnd(30)} ${who} ${(r.perSecond / 1e6).toFixed(1).padStart(7)} M/s`);
   else lines.push(`${r.what.padEnd(30)} ${who} ${r.bestMs.toFixed(0).padStart(7)} ms  ${r.medianMs.toFixed(0).padStart(7)} ms`);
 }
-if (ratio !== undefined) lines.push('', `collection, model / CPython: ${ratio.best.toFixed(2)}x best, ${ratio.median.toFixed(2)}x median (per run: ${ratio.perRun.map((x) => x.toFixed(2)).join(' ')})`);
+if (ratio !== undefined) {
+  lines.push('', `collection, model / CPython: ${ratio.best.toFixed(2)}x best, ${ratio.median.toFixed(2)}x median (per run: ${ratio.perRun.map((x) => x.toFixed(2)).join(' ')})`);
+  lines.push(`collection CPU time, model / CPython: ${ratio.cpuBest.toFixed(2)}x best, ${ratio.cpuMedian.toFixed(2)}x median (the model's includes V8's own threads)`);
+}
 else lines.push('', 'python3 not found: no CPython peer');
 const json = { machine: machine(), runs: RUNS, ringSize: N, pairs: PAIRS, rows, ratio, raw: { ref, ring } };
 console.log(lines.join('\n'));
