@@ -103,19 +103,7 @@ export class TraceReader implements AsyncIterable<TraceEventBatch> {
       this.#owned = false;
       return;
     }
-    if (!this.#owned) {
-      // The caller's buffer is never written to: the pending bytes move to one of our own.
-      const pending = this.#end - this.#start;
-      let cap = 1 << 16;
-      while (cap < pending + chunk.length) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.#buf.subarray(this.#start, this.#end));
-      this.#base += this.#start;
-      this.#buf = next;
-      this.#start = 0;
-      this.#end = pending;
-      this.#owned = true;
-    }
+    if (!this.#owned) this.#own(chunk.length);
     const live = this.#end - this.#start;
     if (this.#end + chunk.length > this.#buf.length) {
       if (live + chunk.length <= this.#buf.length && this.#start > 0) {
@@ -133,6 +121,24 @@ export class TraceReader implements AsyncIterable<TraceEventBatch> {
     }
     this.#buf.set(chunk, this.#end);
     this.#end += chunk.length;
+  }
+
+  /**
+   * Moves the pending bytes of a chunk read in place into a buffer of our own
+   * (with room for `more`), before the source is asked for its next chunk: a
+   * source may reuse its buffer, and the caller's buffer is never written to.
+   */
+  #own(more = 0): void {
+    const pending = this.#end - this.#start;
+    let cap = 1 << 16;
+    while (cap < pending + more) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.#buf.subarray(this.#start, this.#end));
+    this.#base += this.#start;
+    this.#buf = next;
+    this.#start = 0;
+    this.#end = pending;
+    this.#owned = true;
   }
 
   async *#drain(eof: boolean): AsyncGenerator<TraceEventBatch> {
@@ -214,6 +220,7 @@ export class TraceReader implements AsyncIterable<TraceEventBatch> {
     for await (const chunk of sourceChunks(this.#source)) {
       this.#append(chunk);
       yield* this.#drain(false);
+      if (!this.#owned && this.#start < this.#end) this.#own();
     }
     yield* this.#drain(true);
     if (this.#header === undefined) throw new TraceFormatError('E_TRUNCATED', 0, 'empty input: no trace header');

@@ -97,6 +97,17 @@ describe('format rules', () => {
       const { reader, events } = await readAll(pieces());
       expect(events).toEqual(want);
       expect(reader.complete).toBe(true);
+      // A source that refills one buffer for every chunk (as a file read loop may): nothing kept from it is stale.
+      async function* reused(): AsyncGenerator<Uint8Array> {
+        const buf = new Uint8Array(piece);
+        for (let i = 0; i < bytes.length; i += piece) {
+          const n = Math.min(piece, bytes.length - i);
+          buf.set(bytes.subarray(i, i + n));
+          yield await Promise.resolve(buf.subarray(0, n));
+          buf.fill(0xee);
+        }
+      }
+      expect((await readAll(reused())).events).toEqual(want);
     }
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
