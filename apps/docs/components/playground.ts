@@ -1,8 +1,9 @@
 import { hex } from '@pymem/arena';
 import type { RequestEvent } from '@pymem/objects';
-import { mountObjectGraph, objectGraphModel } from '@pymem/viz';
+import { createTimelineRecorder, mountObjectGraph, mountTimelineChart, objectGraphModel, timelineChartModel } from '@pymem/viz';
 import type { PoolDetail } from '@pymem/viz';
-import { defineComponent, h, onMounted, ref, shallowRef, watch } from 'vue';
+import type uPlot from 'uplot';
+import { defineComponent, h, onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
 import type { VNode } from 'vue';
 import { drawHeap, poolAt } from './heap-views.js';
 import type { PoolRef } from './heap-views.js';
@@ -33,6 +34,9 @@ export const Playground = defineComponent({
     const poolEl = ref<HTMLElement>();
     const tableEl = ref<HTMLElement>();
     const graphEl = ref<HTMLElement>();
+    const chartEl = ref<HTMLElement>();
+    let chart: uPlot | undefined;
+    let marker: HTMLElement | undefined;
     let chosen: PoolRef | undefined;
 
     const step = (): SnippetStep | undefined => run.value?.steps[at.value];
@@ -47,7 +51,26 @@ export const Playground = defineComponent({
         draw();
       }, 'Choose a pool in the map (click, or Tab, the arrow keys and Enter) to see its blocks.');
       if (graphEl.value !== undefined) mountObjectGraph(graphEl.value, objectGraphModel(s.graph));
+      if (chart !== undefined && marker !== undefined) marker.style.left = `${chart.valToPos(at.value, 'x')}px`;
     };
+
+    /** Live bytes and arena bytes per step; a click on the chart goes to that step. */
+    const drawChart = (): void => {
+      chart?.destroy();
+      chart = undefined;
+      const steps = run.value?.steps ?? [];
+      if (chartEl.value === undefined || steps.length === 0) return;
+      const rec = createTimelineRecorder(steps[0]!.heap.geometry.nClasses, steps.length);
+      steps.forEach((st, i) => rec.pushState(i, st.heap));
+      const width = Math.max(320, Math.min(720, chartEl.value.clientWidth));
+      const u = mountTimelineChart(chartEl.value, timelineChartModel(rec.timeline(), 'bytes'), { width, height: 180 });
+      chart = u;
+      marker = document.createElement('div');
+      marker.className = 'pv-marker';
+      u.over.appendChild(marker);
+      u.over.addEventListener('click', (e: MouseEvent) => go(Math.round(u.posToVal(e.offsetX, 'x'))));
+    };
+    onBeforeUnmount(() => chart?.destroy());
 
     const execute = (): void => {
       run.value = runSteps(code.value);
@@ -56,6 +79,7 @@ export const Playground = defineComponent({
       const last = steps.at(-1);
       const newest = last?.objects.at(-1);
       chosen = last === undefined || newest === undefined ? undefined : poolAt(last.heap, newest.address);
+      drawChart();
       draw();
     };
 
@@ -168,6 +192,7 @@ export const Playground = defineComponent({
           ]),
         ]),
         h('div', { class: 'pv-scroll', ref: graphEl, 'data-testid': 'graph' }),
+        h('div', { class: 'pv-scroll pv-chart', ref: chartEl, 'data-testid': 'timeline', title: 'bytes after each step; click to go to a step' }),
         h('details', { class: 'pv-requests', open: !props.compact }, [
           h('summary', `allocator requests: ${s?.requests ?? 0} by this step, ${r?.requests.length ?? 0} in the run`),
           h(

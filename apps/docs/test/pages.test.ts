@@ -105,6 +105,14 @@ describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'playgrou
     expect(await page.locator('[data-testid=graph] g.pv-node').count()).toBe(5);
     await page.keyboard.press('End');
     await page.getByTestId('step-status').filter({ hasText: 'step 4 of 4' }).waitFor();
+    // The chart of bytes per step: a click at its left end goes to step 0.
+    expect(await page.locator('[data-testid=timeline] .uplot canvas').count()).toBe(1);
+    const over = (await page.locator('[data-testid=timeline] .u-over').boundingBox())!;
+    await page.mouse.click(over.x + 2, over.y + over.height / 2);
+    await page.getByTestId('step-status').filter({ hasText: 'step 0 of 4' }).waitFor();
+    expect(await text(page, 'step-status')).toBe('step 0 of 4 · before the first statement · 3 objects · 0 requests · 160 bytes in blocks');
+    await page.getByTestId('last').click();
+    await page.getByTestId('step-status').filter({ hasText: 'step 4 of 4' }).waitFor();
 
     // The arena map is keyboard operable: Tab to a pool, Enter shows its blocks.
     await page.locator('[data-testid=arena-map] g.pv-pool').first().focus();
