@@ -3,9 +3,10 @@
 // runs it, next to named peers in the same session:
 //
 //   untraced                 the baseline
-//   pymem capture            the capture library as shipped (O_DIRECT writes)
-//   page-cache writes        the same library writing through the page cache
-//                            only (PYMEM_CAPTURE_DIRECT=0, the previous way)
+//   pymem capture            the capture library as shipped (writes through
+//                            the page cache)
+//   O_DIRECT writes          the same library writing whole blocks with
+//                            O_DIRECT (PYMEM_CAPTURE_DIRECT=1, capture({ directWrites }))
 //   pymem capture --stacks   with the Python stack of every request
 //
 // Runs are interleaved: each round runs every mode once, in an order that
@@ -14,6 +15,9 @@
 // rounds, of its wall time divided by the untraced run of the same round;
 // the spread is the lowest and highest of those ratios.
 //
+// `CPU s`: the process's user + system time; `read back s`: readCaptureBack()
+// of the capture, as capture() does after the run.
+//
 // `pnpm --filter @pymem/capture bench` (turbo builds first). Prints the
 // machine line and a table on stderr and stdout, and the figures as JSON on
 // stdout.
@@ -21,12 +25,11 @@
 // Environment: BENCH_RUNS (rounds, 7), BENCH_ROUNDS (round trips per run,
 // 3000: about 1.2 s untraced on a 2-core EPYC), BENCH_PYTHON (python3).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeRawCapture } from '@pymem/trace';
-import { buildCaptureLibrary, checkCaptureSupport, pythonHelperDir, pythonStacksDir } from '../dist/node.js';
+import { buildCaptureLibrary, checkCaptureSupport, pythonHelperDir, pythonStacksDir, readCaptureBack } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -64,14 +67,14 @@ const stats = join(tmp, 'run.stats.txt');
 const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PYMEM_CAPTURE_') && k !== 'LD_PRELOAD'));
 
 /** The environment `capture()` gives the traced program (src/node/run.ts). */
-function tracedEnv({ stacks = false, direct = true } = {}) {
+function tracedEnv({ stacks = false, direct = false } = {}) {
   const env = { ...base, LD_PRELOAD: lib.path, PYMEM_CAPTURE_OUT: out, PYMEM_CAPTURE_STATS: stats };
   const path = [pythonHelperDir(), ...(base.PYTHONPATH ? [base.PYTHONPATH] : [])];
   if (stacks) {
     env.PYMEM_CAPTURE_STACKS = '1';
     path.unshift(pythonStacksDir());
   }
-  if (!direct) env.PYMEM_CAPTURE_DIRECT = '0';
+  if (direct) env.PYMEM_CAPTURE_DIRECT = '1';
   env.PYTHONPATH = path.join(':');
   return env;
 }
@@ -79,11 +82,11 @@ function tracedEnv({ stacks = false, direct = true } = {}) {
 const modes = [
   { id: 'untraced', label: 'untraced', env: base },
   { id: 'capture', label: 'pymem capture', env: tracedEnv() },
-  { id: 'pageCache', label: 'page-cache writes', env: tracedEnv({ direct: false }) },
+  { id: 'direct', label: 'O_DIRECT writes', env: tracedEnv({ direct: true }) },
   { id: 'stacks', label: 'pymem capture --stacks', env: tracedEnv({ stacks: true }) },
 ];
 
-function runOnce(mode) {
+async function runOnce(mode) {
   rmSync(out, { force: true });
   rmSync(stats, { force: true });
   const t0 = performance.now();
@@ -91,25 +94,30 @@ function runOnce(mode) {
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${mode.label}: ${python} exited with ${r.status}: ${r.stderr}`);
   const [loop, cpuSeconds] = r.stdout.trim().split(' ').map(Number);
-  return { wall, loop, cpu: cpuSeconds };
+  if (mode.id === 'untraced') return { wall, loop, cpu: cpuSeconds, read: 0, records: 0, bytes: 0 };
+  // What capture() does next: read the whole capture back (from the page cache, or
+  // from the disk after O_DIRECT writes).
+  const t1 = performance.now();
+  const back = await readCaptureBack(out);
+  const read = (performance.now() - t1) / 1000;
+  return { wall, loop, cpu: cpuSeconds, read, records: back.records, bytes: back.bytes };
 }
 
 log(`capture overhead: ${rounds} json round trips, ${runs} interleaved rounds of ${modes.length} modes (load ${loadBefore})`);
-const results = Object.fromEntries(modes.map((m) => [m.id, { wall: [], loop: [], cpu: [], records: 0, bytes: 0 }]));
-runOnce(modes[0]); // warm the page cache
+const results = Object.fromEntries(modes.map((m) => [m.id, { wall: [], loop: [], cpu: [], read: [], records: 0, bytes: 0 }]));
+await runOnce(modes[0]); // warm the page cache
 for (let i = 0; i < runs; i++) {
   for (let j = 0; j < modes.length; j++) {
     const mode = modes[(i + j) % modes.length];
-    const r = runOnce(mode);
+    const r = await runOnce(mode);
     const into = results[mode.id];
     into.wall.push(r.wall);
     into.loop.push(r.loop);
     into.cpu.push(r.cpu);
-    if (mode.id !== 'untraced' && into.records === 0) {
-      into.records = decodeRawCapture(new Uint8Array(readFileSync(out)), () => undefined).records;
-      into.bytes = statSync(out).size;
-    }
-    log(`  round ${i + 1}/${runs} ${mode.label.padEnd(24)} ${r.wall.toFixed(3)} s wall, ${r.loop.toFixed(3)} s in the loop, ${r.cpu.toFixed(3)} s CPU`);
+    into.read.push(r.read);
+    into.records = r.records;
+    into.bytes = r.bytes;
+    log(`  round ${i + 1}/${runs} ${mode.label.padEnd(24)} ${r.wall.toFixed(3)} s wall, ${r.loop.toFixed(3)} s in the loop, ${r.cpu.toFixed(3)} s CPU, ${r.read.toFixed(3)} s to read back`);
   }
 }
 rmSync(tmp, { recursive: true, force: true });
@@ -135,6 +143,7 @@ const rows = modes.map((m) => {
     loopOverheadPercent: pct(median(ratios(m.id, 'loop'))),
     cpuSeconds: Number(median(r.cpu).toFixed(3)),
     cpuOverheadPercent: pct(median(ratios(m.id, 'cpu'))),
+    readBackSeconds: Number(median(r.read).toFixed(3)),
     records: r.records,
     bytes: r.bytes,
   };
@@ -145,7 +154,7 @@ const sign = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
 const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(24) : String(c).padStart(i === 3 ? 20 : 11))).join('  ').trimEnd();
 console.log(machineLine);
 console.log(`capture overhead: ${rounds} json round trips (bench/json_roundtrip.py), ${runs} interleaved rounds; overhead = median over the rounds of (mode / untraced in the same round), spread = lowest .. highest`);
-console.log(line(['mode', 'wall s', 'overhead', 'spread', 'loop', 'CPU s', 'CPU', 'records', 'bytes']));
+console.log(line(['mode', 'wall s', 'overhead', 'spread', 'loop', 'CPU s', 'CPU', 'read back s', 'records', 'bytes']));
 for (const r of rows) {
   const traced = r.records > 0;
   console.log(
@@ -157,6 +166,7 @@ for (const r of rows) {
       traced ? sign(r.loopOverheadPercent) : '',
       r.cpuSeconds.toFixed(3),
       traced ? sign(r.cpuOverheadPercent) : '',
+      traced ? r.readBackSeconds.toFixed(3) : '',
       traced ? r.records.toLocaleString('en-US') : '',
       traced ? r.bytes.toLocaleString('en-US') : '',
     ]),
