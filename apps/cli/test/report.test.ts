@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { OP_ARENA_ALLOC, OP_MALLOC, encodeRawCapture } from '@pymem/trace';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packHeap, unpackHeap } from '../src/report/packed.js';
@@ -77,6 +78,7 @@ describe('pymem report', () => {
     expect(d.facts.geometry).toEqual({ name: 'cpython-3.11', alignment: 16, threshold: 512, poolSize: 16384, arenaSize: 1048576 });
     expect(d.facts.marks).toBe(1);
     expect(d.facts.stacks).toBe(false);
+    expect(d.facts.mismatch).toBeNull();
     expectMatchesSummary(d, s);
     // The real run's dump at exit: 3 arenas; 465 blocks in use.
     expect(d.heapAtEnd.arenas.map((a) => a.slot)).toEqual([0, 1, 3]);
@@ -108,6 +110,20 @@ describe('pymem report', () => {
     const r = await withStdin(readFileSync(DEMO), () => run('report', '-', '-o', out));
     expect(r.code).toBe(0);
     expect({ ...embedded(readFileSync(out, 'utf8')), source: '' }).toEqual({ ...embedded(demoHtml), source: '' });
+  });
+
+  it('says so, writes the report and exits 1 when the model does not reproduce the capture', async () => {
+    const BASE = 0x7f0000000000;
+    const wrong = join(dir, 'wrong.bin');
+    // pymalloc puts the first 24-byte block at arena + 48, not + 4096.
+    writeFileSync(wrong, encodeRawCapture([{ op: OP_ARENA_ALLOC, domain: 3, size: 1 << 20, result: BASE }, { op: OP_MALLOC, domain: 2, size: 24, result: BASE + 4096 }]));
+    const out = join(dir, 'wrong.html');
+    const r = await run('report', wrong, '-o', out);
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')[1]).toBe(`pymem: the model does not reproduce ${wrong} exactly: 1 of 1 results of the capture are elsewhere in the model's replay (pymem verify ${wrong} shows the first); the report's heaps are the model's`);
+    const html = readFileSync(out, 'utf8');
+    expect(embedded(html).facts.mismatch).toBe(`1 of 1 results of the capture are elsewhere in the model's replay (pymem verify ${wrong} shows the first)`);
+    expect(html).toContain('<strong>not exact</strong>');
   });
 
   it('packs heaps losslessly', () => {

@@ -3,7 +3,8 @@ import type { TraceSummary } from '@pymem/trace';
 import { MemorySink, readRawCapture } from '@pymem/trace';
 import type { Command } from 'commander';
 import { inputError } from '../capture-input.js';
-import { CliError, EXIT_OK } from '../errors.js';
+import { CliError, EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
+import type { ImportReport } from '../import.js';
 import { importCapture } from '../import.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
@@ -35,12 +36,15 @@ export async function reportDataOfFile(path: string, progress: Progress = NO_PRO
   }
   if (!isRaw(bytes)) throw new CliError(`${name}: neither a raw capture (PYMTRC01, plain or gzip) nor a .pymem trace`);
   const sink = new MemorySink();
+  let imported: ImportReport;
   try {
-    await importCapture(trackBatches(readRawCapture(bytes), progress, 'import'), sink, { codec: 'none', checkpointEvery: 0 });
+    imported = await importCapture(trackBatches(readRawCapture(bytes), progress, 'import'), sink, { codec: 'none', checkpointEvery: 0 });
   } catch (e) {
     inputError(path, e);
   }
-  return reportDataOfTrace(path, 'raw', sink.bytes(), progress);
+  const m = imported.mismatches;
+  const mismatch = m === 0 ? null : `${n(m)} of ${n(imported.results)} results of the capture are elsewhere in the model's replay (pymem verify ${name} shows the first)`;
+  return reportDataOfTrace(path, 'raw', sink.bytes(), progress, mismatch);
 }
 
 /** `pymem report TRACE -o FILE`; returns the exit code and the trace's summary. */
@@ -48,9 +52,14 @@ export async function writeReport(o: Output, path: string, opts: { output: strin
   const { data, summary } = await reportDataOfFile(path, progress);
   const html = reportHtml(data);
   progress.stop();
+  const code = data.facts.mismatch === null ? EXIT_OK : EXIT_CHECK_FAILED;
+  const warn = (): void => {
+    if (data.facts.mismatch !== null) o.err(`pymem: the model does not reproduce ${path === '-' ? 'stdin' : path} exactly: ${data.facts.mismatch}; the report's heaps are the model's\n`);
+  };
   if (opts.output === '-') {
     o.out(html);
-    return { code: EXIT_OK, summary };
+    warn();
+    return { code, summary };
   }
   try {
     writeFileSync(opts.output, html);
@@ -58,7 +67,8 @@ export async function writeReport(o: Output, path: string, opts: { output: strin
     throw new CliError(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   o.err(`report    ${opts.output}: ${n(Buffer.byteLength(html))} bytes; ${n(data.facts.events)} events, peak ${n(data.peak.liveBytes)} live bytes, ${n(data.end.arenas)} arenas at the end\n`);
-  return { code: EXIT_OK, summary };
+  warn();
+  return { code, summary };
 }
 
 /** `pymem report TRACE -o FILE`. */
@@ -73,6 +83,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .description('write one self-contained HTML report (timelines, arena maps at the peak and the end, size classes, top stacks) that opens offline')
     .argument('<trace>', 'raw capture (PYMTRC01, plain or gzip) or .pymem trace, or - for stdin')
     .requiredOption('-o, --output <file>', 'the HTML file to write, or - for stdout')
+    .addHelpText('after', '\nExits 1 when the model does not reproduce the input exactly (the report is still\nwritten, and says so), 2 when the input cannot be read.\n')
     .action(async (trace: string, opts: { output: string }) => {
       ctx.setCode(await reportCommand(ctx.o, trace, opts, ctx.progress?.() ?? NO_PROGRESS));
     });

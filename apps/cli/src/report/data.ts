@@ -24,7 +24,7 @@ function sliceEvents(b: TraceEventBatch, from: number, to: number): TraceEventBa
  * Replays a trace's allocator events and returns the heap state right after
  * event `peakSeq` and after the last event.
  */
-export async function heapsAt(bytes: Uint8Array, peakSeq: number, progress: Progress = NO_PROGRESS): Promise<{ peak: HeapState; end: HeapState }> {
+export async function heapsAt(bytes: Uint8Array, peakSeq: number, progress: Progress = NO_PROGRESS): Promise<{ peak: HeapState; end: HeapState; mismatch: string | null }> {
   const reader = readTrace(progress === NO_PROGRESS ? bytes : trackBytes(bytes, progress, 'replay'), { reuseBatches: true });
   let v: TraceVerifier | undefined;
   let peak: HeapState | undefined;
@@ -41,7 +41,8 @@ export async function heapsAt(bytes: Uint8Array, peakSeq: number, progress: Prog
   }
   if (v === undefined) throw new Error('the trace has no events');
   const end = heapStateFromPymalloc(v.heap);
-  return { peak: peak ?? end, end };
+  const first = v.finish(reader.complete).firstMismatch;
+  return { peak: peak ?? end, end, mismatch: first === null ? null : `event ${first.seq} (${first.kind}): ${first.message}` };
 }
 
 /** Allocation sites summed per stack, the most bytes allocated first. */
@@ -62,7 +63,7 @@ function topStacks(s: TraceSummary, top: number): ReportData['stacks'] {
 }
 
 /** Builds the report's data from a summary and the replayed heaps. */
-export function reportData(source: string, input: 'raw' | 'trace', s: TraceSummary, heaps: { peak: HeapState; end: HeapState }, top = 20): ReportData {
+export function reportData(source: string, input: 'raw' | 'trace', s: TraceSummary, heaps: { peak: HeapState; end: HeapState; mismatch?: string | null }, top = 20): ReportData {
   const h = s.header;
   const v = h.pythonVersion;
   const python = v === 0 ? 'unknown' : `${(v >>> 24) & 0xff}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}`;
@@ -87,6 +88,7 @@ export function reportData(source: string, input: 'raw' | 'trace', s: TraceSumma
       duration: s.end.time - Math.min(firstTime, s.end.time),
       complete: s.complete,
       stacks: hasStacks,
+      mismatch: heaps.mismatch ?? null,
     },
     peak: { liveBytes: s.peak.liveBytes, seq: s.peak.seq },
     end: { liveBytes: s.end.liveBytes, liveBlocks: s.end.liveBlocks, arenas: s.end.arenas, pools: s.end.pools, seq: s.end.seq },
@@ -109,8 +111,9 @@ export function reportData(source: string, input: 'raw' | 'trace', s: TraceSumma
 }
 
 /** Summarizes a `.pymem` trace's bytes and replays it for the report. */
-export async function reportDataOfTrace(source: string, input: 'raw' | 'trace', bytes: Uint8Array, progress: Progress = NO_PROGRESS): Promise<{ data: ReportData; summary: TraceSummary }> {
+export async function reportDataOfTrace(source: string, input: 'raw' | 'trace', bytes: Uint8Array, progress: Progress = NO_PROGRESS, importMismatch: string | null = null): Promise<{ data: ReportData; summary: TraceSummary }> {
   const s = await summarizeTrace(progress === NO_PROGRESS ? bytes : trackBytes(bytes, progress, 'summary'));
   const heaps = await heapsAt(bytes, s.peak.seq, progress);
+  if (importMismatch !== null) heaps.mismatch = importMismatch;
   return { data: reportData(source, input, s, heaps), summary: s };
 }

@@ -51,6 +51,7 @@ function factsTable(d: ReportData): string {
     ['marks', n(f.marks)],
     ['duration', f.clockUnit === 'event' ? `${n(f.duration)} events (the trace's clock counts events: raw captures record no times)` : `${n(f.duration)} ${esc(f.clockUnit)}`],
     ['peak', `${n(d.peak.liveBytes)} live bytes after event ${n(d.peak.seq)}`],
+    ['replay', f.mismatch === null ? 'the model reproduces every result and arena of the input exactly' : `<strong>not exact</strong>: ${esc(f.mismatch)}; the heaps below are the model's`],
     ['end', `${n(d.end.liveBytes)} live bytes in ${n(d.end.liveBlocks)} blocks; ${n(d.end.arenas)} arenas, ${n(d.end.pools)} pools (at most ${n(d.max.arenas)} arenas, ${n(d.max.pools)} pools)`],
   ];
   return `<table class="facts">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;

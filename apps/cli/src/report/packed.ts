@@ -33,6 +33,12 @@ export interface ReportData {
     duration: number;
     complete: boolean;
     stacks: boolean;
+    /**
+     * Where the model's replay differs from the input, or null when it
+     * reproduces it exactly: a raw capture's results the import put
+     * elsewhere, or the first difference replaying the trace.
+     */
+    mismatch: string | null;
   };
   peak: { liveBytes: number; seq: number };
   end: { liveBytes: number; liveBlocks: number; arenas: number; pools: number; seq: number };
