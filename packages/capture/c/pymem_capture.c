@@ -26,8 +26,9 @@
  * it; pymalloc calls the arena allocator under it), so there is no locking;
  * they never allocate: records go to static 1 MiB buffers; a full buffer is
  * handed to a writer thread, which writes it (with PYMEM_CAPTURE_DIRECT=1,
- * its whole blocks with O_DIRECT) while the program goes on filling the next one; at each mark and at exit
- * the program waits until everything handed over is written. A record is logged after
+ * its whole blocks with O_DIRECT) while the program goes on filling the
+ * next one; at each mark and at exit the program waits until everything
+ * handed over is written. A record is logged after
  * the wrapped call returned, so the arena events a request caused come before
  * the request's own record.
  *
@@ -103,8 +104,9 @@ static PyObjectArenaAllocator arena_next, arena_hooks;
 /* RING buffers of BUFFER_SIZE: the program fills ring[ring_cur] (`hot.buffer`);
    full ones wait for the writer thread in order. submitted - written
    buffers are with the writer; the program waits only when all RING are.
-   Aligned on a huge page: the writer hands them to the disk directly, and
-   the kernel pins 4 huge pages for that faster than 2,048 small ones. */
+   On huge pages (a hint the kernel may ignore): 4 TLB entries instead of
+   2,048 for the program's stores, and for O_DIRECT writes 4 pages to pin
+   instead of 2,048; page-aligned in any case, as O_DIRECT needs. */
 #define RING 8
 #define DIRECT_ALIGN 4096
 #define HUGE_PAGE (2u << 20)
@@ -213,8 +215,8 @@ static int pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t off) 
 
 /* Writes `len` bytes of a ring buffer at file offset `off`: the whole
    blocks through direct_fd when `direct` (the disk reads them from the ring
-   buffer: no copy into the page cache, which costs the kernel as much CPU
-   time as the hooks cost the program), the rest through out_fd. A file
+   buffer: no copy into the page cache, which costs the kernel about as much
+   CPU time as the hooks cost the program), the rest through out_fd. A file
    system that refuses a direct write gets everything through out_fd from
    then on. Only one thread writes at a time: the writer, or the program
    before the writer exists. */
@@ -322,8 +324,9 @@ static int open_outputs(void);
    after the buffer's last whole block (`keep`) are carried to the start of
    the next buffer: a full buffer is written without them; a mark or the
    end writes them too, through the page cache, and the next buffer writes
-   them again with its first block. The file only ever holds whole records
-   of the capture. When the writer falls behind (all RING buffers with it)
+   them again with its first block. The file holds the capture's bytes in
+   order, without gaps; only a kill can leave it ending inside a record
+   (`capture()` cuts that off). When the writer falls behind (all RING buffers with it)
    for the BEHIND_LIMIT-th time, direct writes stop for good: the page cache
    absorbs bursts that a slow disk cannot. (Once could be the scheduler
    keeping the writer off a busy machine's cores.) */
