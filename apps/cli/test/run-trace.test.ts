@@ -118,7 +118,16 @@ describe('pymem run --trace', () => {
       ['start', 2],
       ['stop', 2, 2, 0],
     ]);
-    expect(GC_OUTCOMES).toContain('collected');
+    // the verdicts between them: the two Nodes (their blocks), collected, told before their deallocation
+    const start = rs.findIndex((r) => r.kind === 'gc_start');
+    const stop = rs.findIndex((r) => r.kind === 'gc_stop');
+    const verdicts = rs.slice(start, stop).filter((r) => r.kind === 'gc_object');
+    expect(verdicts.map((r) => GC_OUTCOMES[r.value])).toEqual(['collected', 'collected']);
+    for (const v of verdicts) {
+      const created = rs.findIndex((r) => r.kind === 'obj_create' && r.id === v.id);
+      expect(rs.findLastIndex((r, i) => i < start && r.kind === 'obj_create' && r.id === v.id)).toBe(created);
+      expect(rs.findIndex((r, i) => i > start && r.kind === 'obj_dealloc' && r.id === v.id)).toBeGreaterThan(rs.indexOf(v));
+    }
   });
 
   test('--refcounts adds incref/decref events of heap objects; they balance for an object created and freed in the run', async () => {
@@ -164,6 +173,12 @@ describe('pymem run --trace', () => {
     }
     expect(r2).toEqual({ code: 0, out: '', err: '2 40\n' });
     expect(Buffer.concat(chunks)).toEqual(readFileSync(file));
+  });
+
+  test('run --help names --trace and --refcounts', async () => {
+    const r = await run('run', '--help');
+    expect(r.out).toMatch(/--trace <out> +write the run as a pymem trace/);
+    expect(r.out).toMatch(/--refcounts +with --trace: also an event per incref and decref/);
   });
 
   test('bad uses are refused with a clear error', async () => {

@@ -24,6 +24,13 @@ export interface ObjectObserver {
   incref?(address: number): void;
   /** `Py_DECREF` of a heap object, told before a deallocation it causes. Same rules as {@link incref}. */
   decref?(address: number): void;
+  /**
+   * The collector's verdict on an object it found unreachable: `'collected'`
+   * (told before its `tp_clear`, in the order the collector clears them) or
+   * `'uncollectable'` (reachable from a legacy finalizer, left alive).
+   * Objects that survive a collection are not reported.
+   */
+  gcObject?(address: number, outcome: 'collected' | 'uncollectable'): void;
 }
 
 /** Where an allocator request went, in the conventions of the shared measurements. */

@@ -197,3 +197,29 @@ describe('gc.json scenarios: collect() return value and the frees it makes, in o
     for (const l of ls) vm.decref(l);
   });
 });
+
+describe("the observer's gcObject verdicts", () => {
+  test('collected objects are told before they are cleared, in order; objects held by a legacy finalizer are uncollectable; survivors are not told', () => {
+    const vm = new ObjectSpace();
+    vm.gc.disable();
+    const told: [number, string, boolean][] = [];
+    vm.observer = { gcObject: (x, outcome) => told.push([x, outcome, outcome === 'uncollectable' || vm.length(x) > 0]) };
+    const keep = vm.list();
+    vm.listAppend(keep, keep);
+    const a = vm.list();
+    const b = vm.list([a]);
+    vm.listAppend(a, b);
+    vm.decref(a);
+    vm.decref(b);
+    const L = vm.defineClass('L', { legacyDel: true });
+    const o = vm.instance(L);
+    vm.setAttr(o, 'self', o);
+    vm.decref(o);
+    const n = vm.gc.collect();
+    expect(n).toBe(3); // a and b collected, o uncollectable
+    expect(told.filter(([, k]) => k === 'collected').map(([x]) => x).sort()).toEqual([a, b].sort());
+    expect(told.every(([, k, full]) => k !== 'collected' || full)).toBe(true); // told while still holding their items
+    expect(told.filter(([, k]) => k === 'uncollectable').map(([x]) => x)).toEqual([o]);
+    expect(told.some(([x]) => x === keep)).toBe(false);
+  });
+});

@@ -360,6 +360,11 @@ function collectMain(sp: SpaceState, generation: number): void {
   const asCounted = handleResurrected(sp, unreachable, final, old);
   // when no code ran, `final` is `unreachable` as counted
   m += counted >= 0 && asCounted ? counted : listSize(sp, final);
+  const obs = sp.observer;
+  if (obs?.gcObject !== undefined) {
+    for (let g = u32[final >>> 2]!; g !== final; g = u32[g >>> 2]!) obs.gcObject(g + GC_HEAD, 'collected');
+    for (let g = u32[finalizers >>> 2]!; g !== finalizers; g = u32[g >>> 2]!) obs.gcObject(g + GC_HEAD, 'uncollectable');
+  }
   deleteGarbage(sp, final, old);
 
   let n = 0;

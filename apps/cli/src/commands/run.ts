@@ -9,6 +9,7 @@ import {
   KIND_DECREF,
   KIND_FREE,
   KIND_FREE_LARGE,
+  KIND_GC_OBJECT,
   KIND_GC_START,
   KIND_GC_STOP,
   KIND_INCREF,
@@ -23,6 +24,7 @@ import {
   KIND_POOL_REUSE,
   KIND_REALLOC,
   KIND_REALLOC_LARGE,
+  GC_OUTCOMES,
   LEVEL_ALLOCATOR,
   LEVEL_GC,
   LEVEL_OBJECTS,
@@ -114,7 +116,8 @@ const NO_CLASS = -1;
  * block and the code constants come before a `run` mark, the snippet's own
  * requests after it, exactly the `--json` request sequence), object creation
  * (block id, type name, `sys.getsizeof`) and deallocation, each collection's
- * start and stop (generation, collected, uncollectable) and, with
+ * start and stop (generation, collected, uncollectable) with its verdict on
+ * each object it collected or found uncollectable in between and, with
  * `refcounts`, every incref and decref. Objects are identified by the id of
  * the block that holds them.
  */
@@ -286,6 +289,12 @@ export async function traceRun(src: string, opts: TraceRunOpts = {}): Promise<Tr
       w.append(x);
     },
     objectDealloc: (a) => refEvent(KIND_OBJ_DEALLOC, a),
+    gcObject: (a, outcome) => {
+      const x = ev(KIND_GC_OBJECT);
+      x.id = blockOf(a);
+      x.value = GC_OUTCOMES.indexOf(outcome);
+      w.append(x);
+    },
     ...(opts.refcounts === true ? { incref: (a: number) => refEvent(KIND_INCREF, a), decref: (a: number) => refEvent(KIND_DECREF, a) } : {}),
   };
   space.gc.callbacks.push((phase, info) => {
