@@ -64,13 +64,16 @@ export function runSnippet(src: string, opts: RunSnippetOpts = {}): SnippetResul
 /**
  * `sys.getsizeof(EXPR)` of an expression evaluated in a fresh space, as a
  * snippet's constants and operations would make it.
- * A builtin (`len`, `int`) or an imported module, which exist before any
+ * `gc`, `sys`, `types` and `weakref` are imported. A builtin (`len`,
+ * `int`) or a module of those, which exist before any
  * snippet runs, has CPython 3.11.7's size (72, 424, 72).
  * @throws {@link SnippetError} when the value is neither a heap object nor one of those (a range…).
  */
 export function sizeofExpression(expr: string, space: ObjectSpace = new ObjectSpace()): { size: number; type: string } {
   const e = parseExpression(expr);
   const it = new Interpreter(space);
+  // the modules of the subset are there to be named (`types.ModuleType('m')`, `sys.getsizeof`)
+  it.run('import gc, sys, types, weakref\n');
   const consts = new CodeConstants(space);
   consts.compileExpr(e);
   it.consts = consts;

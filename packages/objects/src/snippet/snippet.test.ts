@@ -173,3 +173,14 @@ describe('sizeofExpression', () => {
     expect(() => sizeofExpression('range(3)')).toThrow("line 1: 'sys.getsizeof of a range (not a heap object in the model)' is not supported by the snippet runner");
   });
 });
+
+describe('sizeofExpression of the interpreter objects', () => {
+  test("builtins, types and modules as CPython 3.11.7 has them (python3: 72 424 72 72)", () => {
+    expect(['len', 'int', 'sys', "types.ModuleType('m')"].map((e) => sizeofExpression(e))).toEqual([
+      { size: 72, type: 'builtin_function_or_method' },
+      { size: 424, type: 'type' },
+      { size: 72, type: 'module' },
+      { size: 72, type: 'module' },
+    ]);
+  });
+});
