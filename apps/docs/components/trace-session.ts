@@ -41,6 +41,19 @@ export interface SessionMark {
   readonly label: string;
 }
 
+/** An events chunk of a `.pymem` trace, from its index entry. */
+export interface SessionChunk {
+  /** Position of its first event (events before it). */
+  readonly at: number;
+  readonly events: number;
+  readonly firstTime: number;
+  /** Live bytes before its first event, highest live bytes in it. */
+  readonly liveStart: number;
+  readonly peak: number;
+  /** Arenas in use after its last event. */
+  readonly arenas: number;
+}
+
 /** The heap of a trace at one position. */
 export interface SessionState {
   /** Records (raw capture) or events (.pymem) applied. */
@@ -66,6 +79,8 @@ export interface TraceSession {
   stateAt(position: number): Promise<SessionState>;
   /** For a `.pymem` trace: the position of the last event at or before time `t` (clock of the header). */
   positionAtTime?(t: number): Promise<number>;
+  /** For a `.pymem` trace: its events chunks as the footer index lists them (where each starts, live bytes and arenas there). */
+  readonly chunks?: readonly SessionChunk[];
 }
 
 /** The error the viewer shows for a file it cannot open: what is wrong and where. */
@@ -378,6 +393,7 @@ export async function openPymemSession(bytes: Uint8Array): Promise<TraceSession>
     unit: 'events',
     timeline: recorder.timeline(),
     marks,
+    chunks: file.index.filter((e) => e.events > 0).map((e) => ({ at: e.firstSeq, events: e.events, firstTime: e.firstTime, liveStart: e.liveStart, peak: e.peak, arenas: e.arenas })),
     stateAt,
     async positionAtTime(t: number): Promise<number> {
       const r = await file.seekTime(t);

@@ -1,4 +1,4 @@
-import { formatBytes, mountTimelineChart, timelineChartModel } from '@pymem/viz';
+import { mountTimelineChart, timelineChartModel } from '@pymem/viz';
 import type uPlot from 'uplot';
 import { withBase } from 'vitepress';
 import { defineComponent, h, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue';
@@ -62,7 +62,7 @@ export const TraceViewer = defineComponent({
       if (mine !== ticket) return; // a later seek won
       current.value = st;
       const inUse = st.heap.arenas.reduce((n, a) => n + a.pools.filter((p) => p.count > 0).length, 0);
-      status.value = `${s.unit === 'records' ? 'record' : 'event'} ${fmt(at)} of ${fmt(s.length)} · ${st.heap.arenas.length} arena${st.heap.arenas.length === 1 ? '' : 's'} (${formatBytes(st.heap.arenaBytes)}) · ${inUse} pools in use · ${fmt(st.heap.liveBytes)} bytes in pymalloc blocks`;
+      status.value = `${s.unit === 'records' ? 'record' : 'event'} ${fmt(at)} of ${fmt(s.length)} · ${st.heap.arenas.length} arena${st.heap.arenas.length === 1 ? '' : 's'} (${fmt(Math.round((st.heap.arenaBytes / 2 ** 20) * 100) / 100)} MiB) · ${inUse} pools in use · ${fmt(st.heap.liveBytes)} bytes in pymalloc blocks`;
       draw();
     };
 
@@ -186,6 +186,24 @@ export const TraceViewer = defineComponent({
                 }),
               ]),
         ]),
+        s?.chunks === undefined
+          ? null
+          : h('div', { class: 'pv-controls' }, [
+              h('label', [
+                'index ',
+                h(
+                  'select',
+                  {
+                    'data-testid': 'chunks',
+                    onChange: (e: Event) => void seek(Number((e.target as HTMLSelectElement).value)),
+                  },
+                  [
+                    h('option', { value: '', disabled: true, selected: true }, `go to one of ${s.chunks.length} events chunks…`),
+                    ...s.chunks.map((c, i) => h('option', { value: c.at }, `chunk ${i}: events ${fmt(c.at)}–${fmt(c.at + c.events - 1)} · time ${fmt(c.firstTime)} · ${fmt(c.liveStart)} bytes live at its start, peak ${fmt(c.peak)} · ${c.arenas} arena${c.arenas === 1 ? '' : 's'} at its end`)),
+                  ],
+                ),
+              ]),
+            ]),
         s === undefined || s.marks.length === 0
           ? null
           : h('div', { class: 'pv-controls', 'data-testid': 'marks' }, ['marks: ', ...s.marks.map((m) => h('button', { type: 'button', onClick: () => void seek(m.at) }, `${m.label} (${fmt(m.at)})`))]),

@@ -227,6 +227,14 @@ describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'playgrou
     await page.getByTestId('status').filter({ hasText: 'event 3 of 5' }).waitFor();
     expect(await cells.nth(0).getAttribute('aria-label')).toBe('arena 0 pool 0 at 0x100000: used, class 1 (32-byte blocks), 2 of 510 blocks in use');
     expect(await cells.nth(1).getAttribute('data-status')).toBe('untouched');
+    // The index: one events chunk of 5 events, chosen by keyboard.
+    expect(await page.locator('[data-testid=chunks] option:not([disabled])').allTextContents()).toEqual(['chunk 0: events 0–4 · time 0 · 0 bytes live at its start, peak 548 · 1 arena at its end']);
+    await page.getByTestId('chunks').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('status').filter({ hasText: 'event 0 of 5' }).waitFor();
+    expect(await text(page, 'status')).toBe('event 0 of 5 · 0 arenas (0 MiB) · 0 pools in use · 0 bytes in pymalloc blocks');
+    expect(await cells.count()).toBe(0);
+    expect(await text(page, 'pool')).toBe('No arena is live at this position.');
     await page.getByTestId('goto-time').fill('0');
     await page.getByTestId('goto-time').press('Enter');
     await page.getByTestId('status').filter({ hasText: 'event 1 of 5' }).waitFor();
