@@ -23,6 +23,7 @@ import {
   KIND_POOL_INIT,
   KIND_POOL_REUSE,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
   TraceFormatError,
   decodeRawCapture,
@@ -240,8 +241,9 @@ class PymemModel {
       switch (k) {
         case KIND_MALLOC:
         case KIND_CALLOC:
-        case KIND_REALLOC: {
-          if (k === KIND_REALLOC) this.blocks.delete(b.oldId[i]!);
+        case KIND_REALLOC:
+        case KIND_REALLOC_CLASS: {
+          if (k === KIND_REALLOC || k === KIND_REALLOC_CLASS) this.blocks.delete(b.oldId[i]!);
           const blk = { cls: b.cls[i]!, arena: b.arena[i]!, pool: b.pool[i]!, block: b.block[i]! };
           this.blocks.set(b.id[i]!, blk);
           this.poolCls.set(`${blk.arena}:${blk.pool}`, blk.cls);
@@ -337,6 +339,7 @@ function liveDelta(b: TraceEventBatch, i: number): number {
     case KIND_FREE_LARGE:
       return -b.size[i]!;
     case KIND_REALLOC:
+    case KIND_REALLOC_CLASS:
     case KIND_REALLOC_LARGE:
       return b.size[i]! - b.oldSize[i]!;
     default:

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KIND_ARENA_ALLOC, KIND_FREE, KIND_MALLOC, KIND_MARK, MemorySink, TraceWriter } from '@pymem/trace';
+import { FEATURE_REALLOC_CLASS, KIND_ARENA_ALLOC, KIND_FREE, KIND_MALLOC, KIND_MARK, KIND_REALLOC, KIND_REALLOC_CLASS, MemorySink, TraceWriter } from '@pymem/trace';
 import type { LiveBlock, TraceCheckpointState } from '@pymem/trace';
 import type { HeapState } from '@pymem/viz';
 import fc from 'fast-check';
@@ -170,6 +170,23 @@ describe('the trace viewer model', () => {
     expect(end.heap.liveBytes).toBe(32 + 512);
     expect(end.pool(0, 1)?.blocks.slice(0, 3)).toEqual(['free', 'allocated', 'untouched']);
     expect(end.pool(0, 2)).toBeUndefined();
+  });
+
+  test('realloc and realloc_class (format 1.1) move blocks and live bytes', async () => {
+    const sink = new MemorySink();
+    const w = new TraceWriter(sink, { header: { pythonVersion: 0x030b07f0, requiredFeatures: FEATURE_REALLOC_CLASS } });
+    w.append({ kind: KIND_ARENA_ALLOC, arena: 0, value: 2 ** 20, count: 64 });
+    w.append({ kind: KIND_MALLOC, id: 0, size: 100, cls: 6, arena: 0, pool: 0, block: 0 });
+    // Kept in place in its 112-byte class although 90 bytes would be class 5.
+    w.append({ kind: KIND_REALLOC_CLASS, oldId: 0, oldSize: 100, id: 0, size: 90, cls: 6, arena: 0, pool: 0, block: 0 });
+    // Moved to a 400-byte block in another pool.
+    w.append({ kind: KIND_REALLOC, oldId: 0, oldSize: 90, id: 1, size: 400, cls: 24, arena: 0, pool: 1, block: 0 });
+    await w.close();
+    const s = await openSession(sink.bytes(), 'realloc.pymem');
+    expect(s.length).toBe(4);
+    expect(inUse((await s.stateAt(3)).heap)).toEqual(['100000 0 6 1/145 used']);
+    expect(inUse((await s.stateAt(4)).heap)).toEqual(['100000 1 24 1/40 used']);
+    expect(Array.from(s.timeline.liveBytes)).toEqual([0, 0, 100, 90, 400]);
   });
 
   test('property: seeking through checkpoints gives the state of a linear replay', async () => {
