@@ -6,8 +6,9 @@
  */
 import { entryAddr, entryKey, entryValueAddr, findEmptySlot, getIndex, keysKind, keysLog2, setIndex } from './dict-keys.js';
 import { addToInsertionOrder, deleteFromInsertionOrder, dictResize, freeValues, keysDecref, lookup, newKeys, writeEntry } from './dict-table.js';
+import { ObjectModelError } from './errors.js';
 import { hashInto } from './hashing.js';
-import { DICT_BLOCK, DICT_FREELIST_MAX, DICT_KEYS, DICT_KEYS_GENERAL, DICT_LOG_MINSIZE, DICT_USED, DICT_VALUES, DK_NENTRIES, DK_USABLE, GC_HEAD, GC_NEXT, OB_TYPE, T_DICT, T_STR, log2KeysizeFor } from './layout.js';
+import { DICT_BLOCK, DICT_FREELIST_MAX, DICT_KEYS, DICT_KEYS_GENERAL, DICT_LOG_MINSIZE, DICT_USED, DICT_VALUES, DK_NENTRIES, DK_USABLE, GC_HEAD, GC_NEXT, OB_TYPE, T_DICT, T_STR, log2KeysizeFor, usableFraction } from './layout.js';
 import { decref, incref, trashBegin, trashEnd, xdecref } from './refcount.js';
 import type { SpaceState } from './state.js';
 
@@ -21,6 +22,26 @@ export function dictPresized(sp: SpaceState, minused: number, unicode: boolean):
   if (minused <= 5) return dict(sp);
   const log2 = minused > ((1 << 17) * 2) / 3 ? 17 : log2KeysizeFor((minused * 3 + 1) >> 1);
   return dict(sp, newKeys(sp, log2, unicode));
+}
+
+/**
+ * `dict_merge(a, b, override=1)` of two dicts (`a.update(b)`, and
+ * `DICT_UPDATE` of a display's chunks) when `a` is not empty: one resize
+ * up front when `b` has more entries than `a`'s keys can hold
+ * (`estimate_log2_keysize(a.used + b.used)`, a str table if `b`'s is), then
+ * `b`'s entries inserted in order.
+ */
+export function dictMerge(sp: SpaceState, a: number, b: number): void {
+  sp.expectType(a, T_DICT, 'dictMerge');
+  sp.expectType(b, T_DICT, 'dictMerge other');
+  const otherUsed = sp.r(b + DICT_USED);
+  if (a === b || otherUsed === 0) return;
+  if (sp.r(a + DICT_USED) === 0) throw new ObjectModelError('E_VALUE', 'dictMerge: into an empty dict (CPython clones the other table then), not modelled');
+  const k = sp.r(a + DICT_KEYS);
+  if (usableFraction(keysLog2(sp.mem, k)) < otherUsed) {
+    dictResize(sp, a, log2KeysizeFor(((sp.r(a + DICT_USED) + otherUsed) * 3 + 1) >> 1), keysKind(sp.mem, sp.r(b + DICT_KEYS)) !== DICT_KEYS_GENERAL);
+  }
+  for (const [key, value] of dictItems(sp, b)) dictSet(sp, a, key, value);
 }
 
 /** A new empty `dict`: the 64-byte object (from the dict free list when it has one) with the shared empty keys (or `keys`); untracked. */

@@ -404,6 +404,16 @@ export class ObjectSpace {
     return dictM.dictPresized(this.#sp, n, unicode);
   }
 
+  /**
+   * `a.update(b)` of two dicts into a non-empty `a` (`dict_merge`): one
+   * resize up front when `b` has more entries than `a`'s keys can take,
+   * then `b`'s entries in order. @throws {@link ObjectModelError} `E_VALUE`
+   * for an empty `a` (CPython clones `b`'s table then: not modelled).
+   */
+  dictUpdate(a: number, b: number): void {
+    dictM.dictMerge(this.#sp, a, b);
+  }
+
   /** `d.clear()` (`PyDict_Clear`): the dict takes the empty keys, then the old values and keys are released. */
   dictClear(d: number): void {
     this.#sp.expectType(d, T_DICT, 'dictClear');

@@ -189,28 +189,8 @@ export function evalExpr(it: Interpreter, e: Expr): Value {
         for (const x of items) vm.decref(x);
       }
     }
-    case 'dict': {
-      const parts = evalAll(it, e.keys.flatMap((k, i) => [k, e.values[i]!]));
-      try {
-        // BUILD_MAP n / BUILD_CONST_KEY_MAP n (_PyDict_FromItems, presized) up to 15 entries; a bigger
-        // display is BUILD_MAP 0 and MAP_ADD per entry (more than 17: merged chunks, not modelled)
-        const n = e.keys.length;
-        const d = 2 * n > STACK_USE_GUIDELINE ? vm.dict() : vm.dictPresized(n, parts.every((x, i) => i % 2 === 1 || vm.typeOf(x) === T_STR));
-        try {
-          for (let i = 0; i < parts.length; i += 2) {
-            const k = parts[i]!;
-            const v = parts[i + 1]!;
-            it.guard(e.line, () => vm.dictSet(d, k, v));
-          }
-        } catch (err) {
-          vm.decref(d);
-          throw err;
-        }
-        return d;
-      } finally {
-        for (const x of parts) vm.decref(x);
-      }
-    }
+    case 'dict':
+      return dictDisplay(it, e);
     case 'listcomp':
       return listComp(it, e);
   }
@@ -218,6 +198,64 @@ export function evalExpr(it: Interpreter, e: Expr): Value {
 
 /** The compiler's `STACK_USE_GUIDELINE`: displays with more items are built item by item. */
 const STACK_USE_GUIDELINE = 30;
+
+/**
+ * A dict display as 3.11 compiles it (`compiler_dict`): chunks of 17
+ * entries while more follow, then the rest; each chunk evaluated then built
+ * (more than 15 entries: `BUILD_MAP 0` and `MAP_ADD` per entry; else
+ * `BUILD_MAP n` or `BUILD_CONST_KEY_MAP n`, presized by `_PyDict_FromItems`),
+ * every chunk after the first merged into the first (`DICT_UPDATE`) and
+ * released.
+ */
+function dictDisplay(it: Interpreter, e: Expr & { k: 'dict' }): number {
+  const vm = it.vm;
+  const n = e.keys.length;
+  const chunks: [number, number][] = [];
+  let elements = 0;
+  for (let i = 0; i < n; i++) {
+    if (elements * 2 > STACK_USE_GUIDELINE) {
+      chunks.push([i - elements, i + 1]);
+      elements = 0;
+    } else {
+      elements++;
+    }
+  }
+  if (elements > 0 || chunks.length === 0) chunks.push([n - elements, n]);
+  let target = 0;
+  try {
+    for (const [lo, hi] of chunks) {
+      const parts = evalAll(it, e.keys.slice(lo, hi).flatMap((k, i) => [k, e.values[lo + i]!]));
+      let d = 0;
+      try {
+        const m = hi - lo;
+        d = 2 * m > STACK_USE_GUIDELINE ? vm.dict() : vm.dictPresized(m, parts.every((x, i) => i % 2 === 1 || vm.typeOf(x) === T_STR));
+        for (let i = 0; i < parts.length; i += 2) {
+          const k = parts[i]!;
+          const v = parts[i + 1]!;
+          it.guard(e.line, () => vm.dictSet(d, k, v));
+        }
+      } catch (err) {
+        if (d !== 0) vm.decref(d);
+        throw err;
+      } finally {
+        for (const x of parts) vm.decref(x);
+      }
+      if (target === 0) {
+        target = d;
+      } else {
+        try {
+          vm.dictUpdate(target, d);
+        } finally {
+          vm.decref(d);
+        }
+      }
+    }
+  } catch (err) {
+    if (target !== 0) vm.decref(target);
+    throw err;
+  }
+  return target;
+}
 
 /** Evaluates expressions left to right to heap objects (new references). */
 function evalAll(it: Interpreter, es: readonly Expr[]): number[] {
