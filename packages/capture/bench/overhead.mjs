@@ -3,10 +3,10 @@
 // runs it, next to named peers in the same session:
 //
 //   untraced                 the baseline
-//   pymem capture            the capture library as shipped (writes through
-//                            the page cache)
-//   O_DIRECT writes          the same library writing whole blocks with
-//                            O_DIRECT (PYMEM_CAPTURE_DIRECT=1, capture({ directWrites }))
+//   pymem capture            the capture library as shipped (whole blocks
+//                            written with O_DIRECT)
+//   page-cache writes        the same library writing through the page cache
+//                            (PYMEM_CAPTURE_DIRECT=0, capture({ directWrites: false }))
 //   pymem capture --stacks   with the Python stack of every request
 //
 // Runs are interleaved: each round runs every mode once, in an order that
@@ -67,14 +67,14 @@ const stats = join(tmp, 'run.stats.txt');
 const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PYMEM_CAPTURE_') && k !== 'LD_PRELOAD'));
 
 /** The environment `capture()` gives the traced program (src/node/run.ts). */
-function tracedEnv({ stacks = false, direct = false } = {}) {
+function tracedEnv({ stacks = false, direct = true } = {}) {
   const env = { ...base, LD_PRELOAD: lib.path, PYMEM_CAPTURE_OUT: out, PYMEM_CAPTURE_STATS: stats };
   const path = [pythonHelperDir(), ...(base.PYTHONPATH ? [base.PYTHONPATH] : [])];
   if (stacks) {
     env.PYMEM_CAPTURE_STACKS = '1';
     path.unshift(pythonStacksDir());
   }
-  if (direct) env.PYMEM_CAPTURE_DIRECT = '1';
+  if (!direct) env.PYMEM_CAPTURE_DIRECT = '0';
   env.PYTHONPATH = path.join(':');
   return env;
 }
@@ -82,7 +82,7 @@ function tracedEnv({ stacks = false, direct = false } = {}) {
 const modes = [
   { id: 'untraced', label: 'untraced', env: base },
   { id: 'capture', label: 'pymem capture', env: tracedEnv() },
-  { id: 'direct', label: 'O_DIRECT writes', env: tracedEnv({ direct: true }) },
+  { id: 'pageCache', label: 'page-cache writes', env: tracedEnv({ direct: false }) },
   { id: 'stacks', label: 'pymem capture --stacks', env: tracedEnv({ stacks: true }) },
 ];
 

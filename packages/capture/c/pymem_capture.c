@@ -12,11 +12,11 @@
  *   PYMEM_CAPTURE_CHILDREN  "1": child processes are traced too, each into
  *                           OUT.<pid> (and STATS.<pid>); otherwise the library
  *                           removes itself from the environment of children
- *   PYMEM_CAPTURE_DIRECT    "1": write the buffers' whole 4 KiB blocks with
- *                           O_DIRECT where the file system allows it (less CPU
- *                           time for the kernel while the program runs; the
- *                           file must then be read back from the disk); by
- *                           default everything goes through the page cache
+ *   PYMEM_CAPTURE_DIRECT    "0": write everything through the page cache. By
+ *                           default the buffers' whole 4 KiB blocks are written
+ *                           with O_DIRECT where the file system allows it (less
+ *                           CPU time for the kernel while the program runs; the
+ *                           file is then read back from the disk)
  *   PYMEM_CAPTURE_STACKS    "1": the header says stacks are present (flags bit 2)
  *                           and pymem_capture_enable_stacks() may install the
  *                           profile function (python/stacks/sitecustomize.py
@@ -25,8 +25,8 @@
  * Rules the hooks keep: they run only with the GIL held (MEM and OBJ require
  * it; pymalloc calls the arena allocator under it), so there is no locking;
  * they never allocate: records go to static 1 MiB buffers; a full buffer is
- * handed to a writer thread, which writes it (with PYMEM_CAPTURE_DIRECT=1,
- * its whole blocks with O_DIRECT) while the program goes on filling the
+ * handed to a writer thread, which writes it (its whole blocks with O_DIRECT,
+ * unless PYMEM_CAPTURE_DIRECT=0) while the program goes on filling the
  * next one; at each mark and at exit the program waits until everything
  * handed over is written. A record is logged after
  * the wrapped call returned, so the arena events a request caused come before
@@ -143,7 +143,7 @@ static size_t sent;
    file system refuses it), `out_fd` through the page cache. */
 static int direct_fd = -1;
 static int use_direct;    /* whole blocks go through direct_fd; cleared for good when the disk falls behind */
-static int direct_wanted; /* PYMEM_CAPTURE_DIRECT=1 */
+static int direct_wanted; /* PYMEM_CAPTURE_DIRECT is not "0" */
 static uint32_t marks;
 static int out_fd = -1;
 static int stats_fd = -1;
@@ -1068,7 +1068,7 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
   const char *children = getenv("PYMEM_CAPTURE_CHILDREN");
   trace_children = children != NULL && strcmp(children, "1") == 0;
   const char *direct = getenv("PYMEM_CAPTURE_DIRECT");
-  direct_wanted = direct != NULL && strcmp(direct, "1") == 0;
+  direct_wanted = direct == NULL || strcmp(direct, "0") != 0;
   const char *stacks = getenv("PYMEM_CAPTURE_STACKS");
   stacks_wanted = stacks != NULL && strcmp(stacks, "1") == 0;
   int child = getenv("PYMEM_CAPTURE_PARENT") != NULL;

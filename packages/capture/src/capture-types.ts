@@ -22,13 +22,13 @@ export interface CaptureOpts {
    */
   stacks?: boolean;
   /**
-   * Write the capture's whole 4 KiB blocks with `O_DIRECT` (`PYMEM_CAPTURE_DIRECT=1`):
-   * the kernel does not copy them into the page cache while the program runs,
-   * which costs the program less where cores are scarce, but the file is then
-   * read back from the disk (by `capture()` itself and by whatever reads it
-   * next). Falls back to the page cache where the file system refuses it or
-   * the disk falls behind.
-   * @defaultValue `false`
+   * Write the capture's whole 4 KiB blocks with `O_DIRECT`: the kernel does
+   * not copy them into the page cache while the program runs, which costs the
+   * program less CPU time, but the file is then read back from the disk (by
+   * `capture()` itself and by whatever reads it next). Falls back to the page
+   * cache where the file system refuses it or the disk falls behind. `false`:
+   * everything through the page cache (`PYMEM_CAPTURE_DIRECT=0`).
+   * @defaultValue `true`
    */
   directWrites?: boolean;
   /** The traced program's stdio. @defaultValue `"inherit"` */

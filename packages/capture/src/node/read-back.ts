@@ -27,9 +27,9 @@ export interface CaptureReadBack {
 /**
  * Reads back a capture written by the capture library. A process that died
  * (SIGKILL, the OOM killer) can leave a partial record at the end of the
- * file: with `O_DIRECT` writes the library writes whole 4 KiB blocks, not
- * whole records, while the program runs, and a write cut short by the kill
- * ends where it ends. With `trim` (the default) such a tail is cut off the file,
+ * file: the library writes whole 4 KiB blocks (`O_DIRECT`), not whole
+ * records, while the program runs, and a write cut short by the kill ends
+ * where it ends. With `trim` (the default) such a tail is cut off the file,
  * so that it holds every complete record and any reader takes it; the cut
  * is reported. A file that does not end that way is left as it is.
  *

@@ -82,7 +82,7 @@ export async function capture(opts: CaptureOpts): Promise<CaptureResult> {
   env['PYMEM_CAPTURE_OUT'] = output;
   if (stats !== null) env['PYMEM_CAPTURE_STATS'] = stats;
   if (opts.children === true) env['PYMEM_CAPTURE_CHILDREN'] = '1';
-  if (opts.directWrites === true) env['PYMEM_CAPTURE_DIRECT'] = '1';
+  if (opts.directWrites === false) env['PYMEM_CAPTURE_DIRECT'] = '0';
   env['PYTHONPATH'] = prepend(pythonHelperDir(), env['PYTHONPATH'], ':');
   if (opts.stacks === true) {
     env['PYMEM_CAPTURE_STACKS'] = '1';

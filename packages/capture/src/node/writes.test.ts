@@ -39,8 +39,8 @@ async function run(direct: boolean): Promise<{ bytes: Uint8Array; stats: string 
 
 describe('the capture file, written with O_DIRECT blocks or through the page cache', () => {
   it.each([
-    ['O_DIRECT blocks (PYMEM_CAPTURE_DIRECT=1)', true],
-    ['the page cache (the default)', false],
+    ['O_DIRECT blocks (the default)', true],
+    ['the page cache (PYMEM_CAPTURE_DIRECT=0)', false],
   ])('%s: holds every record once, in order, with each mark where the stats file says', async (_name, direct) => {
     const { bytes, stats } = await run(direct);
     const marks: [string, number][] = [];
