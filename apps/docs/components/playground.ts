@@ -102,7 +102,7 @@ export const Playground = defineComponent({
       const lines = code.value.split('\n');
       if (lines.at(-1) === '') lines.pop();
       return h('div', { class: 'pv-widget pv-playground', 'data-testid': 'playground' }, [
-        h('div', { class: 'pv-controls' }, [
+        h('div', { key: 'examples', class: 'pv-controls' }, [
           h('label', [
             'example ',
             h(
@@ -121,6 +121,7 @@ export const Playground = defineComponent({
           h('span', { class: 'pv-hint' }, 'Ctrl+Enter in the editor runs too'),
         ]),
         h('textarea', {
+          key: 'code',
           class: 'pv-code',
           'data-testid': 'code',
           'aria-label': 'Python snippet',
@@ -137,8 +138,8 @@ export const Playground = defineComponent({
             }
           },
         }),
-        r?.error === undefined ? null : h('p', { class: 'pv-error', role: 'alert', 'data-testid': 'error' }, `${r.error.kind === 'runtime' ? 'Python raised' : r.error.kind === 'syntax' ? 'syntax error' : 'not in the subset'}: ${r.error.message}`),
-        h('div', { class: 'pv-controls', role: 'group', 'aria-label': 'steps' }, [
+        r?.error === undefined ? null : h('p', { key: 'error', class: 'pv-error', role: 'alert', 'data-testid': 'error' }, `${r.error.kind === 'runtime' ? 'Python raised' : r.error.kind === 'syntax' ? 'syntax error' : 'not in the subset'}: ${r.error.message}`),
+        h('div', { key: 'steps', class: 'pv-controls', role: 'group', 'aria-label': 'steps' }, [
           h('button', { type: 'button', 'data-testid': 'first', disabled: at.value === 0, onClick: () => go(0) }, '|◀ first'),
           h('button', { type: 'button', 'data-testid': 'prev', disabled: at.value === 0, onClick: () => go(at.value - 1) }, '◀ back'),
           h('input', {
@@ -157,17 +158,17 @@ export const Playground = defineComponent({
         ]),
         h(
           'p',
-          { class: 'pv-status', 'data-testid': 'step-status', 'aria-live': 'polite' },
+          { key: 'status', class: 'pv-status', 'data-testid': 'step-status', 'aria-live': 'polite' },
           s === undefined
             ? 'nothing ran'
             : `step ${at.value} of ${total - 1} · ${s.line === 0 ? 'before the first statement' : `after line ${s.line}`} · ${s.liveObjects} objects · ${s.requests} requests · ${s.heap.liveBytes} bytes in blocks${r?.truncated === true ? ` · only the first ${MAX_STEPS} steps are kept` : ''}`,
         ),
         h(
           'ol',
-          { class: 'pv-listing', 'data-testid': 'listing', 'aria-label': 'the snippet, the line that just ran marked' },
+          { key: 'listing', class: 'pv-listing', 'data-testid': 'listing', 'aria-label': 'the snippet, the line that just ran marked' },
           lines.map((text, i) => h('li', { class: s?.line === i + 1 ? 'pv-current' : undefined, 'aria-current': s?.line === i + 1 ? 'step' : undefined }, text === '' ? '\u00a0' : text)),
         ),
-        h('div', { class: 'pv-columns' }, [
+        h('div', { key: 'columns', class: 'pv-columns' }, [
           h('div', [
             table(
               ['name', 'object'],
@@ -191,9 +192,9 @@ export const Playground = defineComponent({
             ),
           ]),
         ]),
-        h('div', { class: 'pv-scroll', ref: graphEl, 'data-testid': 'graph' }),
-        h('div', { class: 'pv-scroll pv-chart', ref: chartEl, 'data-testid': 'timeline', title: 'bytes after each step; click to go to a step' }),
-        h('details', { class: 'pv-requests', open: !props.compact }, [
+        h('div', { key: 'graph', class: 'pv-scroll', ref: graphEl, 'data-testid': 'graph' }),
+        h('div', { key: 'timeline', class: 'pv-scroll pv-chart', ref: chartEl, 'data-testid': 'timeline', title: 'bytes after each step; click to go to a step' }),
+        h('details', { key: 'requests', class: 'pv-requests', open: !props.compact }, [
           h('summary', `allocator requests: ${s?.requests ?? 0} by this step, ${r?.requests.length ?? 0} in the run`),
           h(
             'ol',
@@ -201,9 +202,9 @@ export const Playground = defineComponent({
             (r?.requests.slice(0, s?.requests ?? 0) ?? []).map((q, i) => h('li', { class: i >= (prev?.requests ?? 0) && prev !== undefined ? 'pv-new' : undefined }, requestText(q))),
           ),
         ]),
-        h('div', { class: 'pv-scroll', ref: mapEl, 'data-testid': 'arena-map' }),
-        h('div', { class: 'pv-scroll', ref: poolEl, 'data-testid': 'pool' }),
-        h('div', { class: 'pv-scroll', ref: tableEl, 'data-testid': 'class-table' }),
+        h('div', { key: 'map', class: 'pv-scroll', ref: mapEl, 'data-testid': 'arena-map' }),
+        h('div', { key: 'pool', class: 'pv-scroll', ref: poolEl, 'data-testid': 'pool' }),
+        h('div', { key: 'table', class: 'pv-scroll', ref: tableEl, 'data-testid': 'class-table' }),
       ]);
     };
   },

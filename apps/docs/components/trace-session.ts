@@ -73,7 +73,7 @@ export interface TraceSession {
   readonly length: number;
   /** What a position counts. */
   readonly unit: 'records' | 'events';
-  /** Live bytes and arena bytes along the trace, sampled. */
+  /** Live bytes, arena bytes, arenas and (raw captures) pools in use per class along the trace, sampled. */
   readonly timeline: Timeline;
   readonly marks: readonly SessionMark[];
   /** The heap after `position` records or events. */
@@ -181,7 +181,13 @@ export async function openRawSession(source: Uint8Array): Promise<TraceSession> 
   const every = Math.max(1, Math.ceil(n / TIMELINE_SAMPLES));
   const sample = (heap: Pymalloc, at: number): void => {
     const s = heap.stats();
-    recorder.push(at, s.bytesInAllocatedBlocks, s.arenaBytes, heap.arenas().length);
+    recorder.push(
+      at,
+      s.bytesInAllocatedBlocks,
+      s.arenaBytes,
+      heap.arenas().length,
+      s.classes.map((c) => c.pools),
+    );
   };
   sample(rec.heap, 0);
   for (let at = every; at < n + every; at += every) {

@@ -1,4 +1,5 @@
 import { mountTimelineChart, timelineChartModel } from '@pymem/viz';
+import type { TimelineChartKind } from '@pymem/viz';
 import type uPlot from 'uplot';
 import { withBase } from 'vitepress';
 import { defineComponent, h, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue';
@@ -40,6 +41,7 @@ export const TraceViewer = defineComponent({
     let marker: HTMLElement | undefined;
     let chosen: PoolRef | undefined;
     let ticket = 0;
+    const chartKind = ref<TimelineChartKind>('bytes');
 
     const draw = (): void => {
       const st = current.value;
@@ -72,7 +74,7 @@ export const TraceViewer = defineComponent({
       chart = undefined;
       if (s === undefined || chartEl.value === undefined) return;
       const width = Math.max(320, Math.min(900, chartEl.value.clientWidth));
-      chart = mountTimelineChart(chartEl.value, timelineChartModel(s.timeline, 'bytes'), { width, height: 220 });
+      chart = mountTimelineChart(chartEl.value, timelineChartModel(s.timeline, chartKind.value), { width, height: 220 });
       marker = document.createElement('div');
       marker.className = 'pv-marker';
       chart.over.appendChild(marker);
@@ -126,7 +128,7 @@ export const TraceViewer = defineComponent({
         h('button', { type: 'button', 'data-testid': testid, 'aria-label': aria, disabled: s === undefined, onClick: () => void seek(to()) }, label);
       return h('div', { class: 'pv-widget pv-viewer', 'data-testid': 'trace-viewer' }, [
         props.picker
-          ? h('div', { class: 'pv-controls' }, [
+          ? h('div', { key: 'picker', class: 'pv-controls' }, [
               h('label', [
                 'open a file ',
                 h('input', { type: 'file', class: 'pv-file', 'data-testid': 'file', accept: '.pymem,.bin,.gz,application/gzip,application/octet-stream', onChange: (e: Event) => void onFile(e) }),
@@ -134,11 +136,34 @@ export const TraceViewer = defineComponent({
               h('span', { class: 'pv-hint' }, 'read in this tab, nothing is uploaded'),
             ])
           : null,
-        error.value === '' ? null : h('p', { class: 'pv-error', role: 'alert', 'data-testid': 'error' }, error.value),
-        s === undefined ? null : h('p', { class: 'pv-status', 'data-testid': 'description' }, `${fileName.value}: ${s.description}`),
-        h('p', { class: 'pv-status', 'data-testid': 'status', 'aria-live': 'polite' }, status.value),
-        h('div', { class: 'pv-scroll pv-chart', ref: chartEl, 'data-testid': 'timeline', title: 'click the chart to seek there' }),
-        h('div', { class: 'pv-controls', role: 'group', 'aria-label': 'seek' }, [
+        error.value === '' ? null : h('p', { key: 'error', class: 'pv-error', role: 'alert', 'data-testid': 'error' }, error.value),
+        s === undefined ? null : h('p', { key: 'description', class: 'pv-status', 'data-testid': 'description' }, `${fileName.value}: ${s.description}`),
+        h('p', { key: 'status', class: 'pv-status', 'data-testid': 'status', 'aria-live': 'polite' }, status.value),
+        s === undefined
+          ? null
+          : h('div', { key: 'chart-kind', class: 'pv-controls' }, [
+              h('label', [
+                'chart ',
+                h(
+                  'select',
+                  {
+                    'data-testid': 'chart-kind',
+                    onChange: (e: Event) => {
+                      chartKind.value = (e.target as HTMLSelectElement).value as TimelineChartKind;
+                      drawChart();
+                      draw();
+                    },
+                  },
+                  [
+                    h('option', { value: 'bytes', selected: chartKind.value === 'bytes' }, 'live bytes and arena bytes'),
+                    h('option', { value: 'arenas', selected: chartKind.value === 'arenas' }, 'arenas'),
+                    s.kind === 'raw' ? h('option', { value: 'pools', selected: chartKind.value === 'pools' }, 'pools in use per size class') : null,
+                  ],
+                ),
+              ]),
+            ]),
+        h('div', { key: 'timeline', class: 'pv-scroll pv-chart', ref: chartEl, 'data-testid': 'timeline', title: 'click the chart to seek there' }),
+        h('div', { key: 'seek', class: 'pv-controls', role: 'group', 'aria-label': 'seek' }, [
           button('|◀', 'start', () => 0, 'to the start'),
           button('◀◀', 'back-big', () => position.value - big, 'back 1 % of the trace'),
           button('◀', 'back', () => position.value - 1, 'back one'),
@@ -188,7 +213,7 @@ export const TraceViewer = defineComponent({
         ]),
         s?.chunks === undefined
           ? null
-          : h('div', { class: 'pv-controls' }, [
+          : h('div', { key: 'chunks', class: 'pv-controls' }, [
               h('label', [
                 'index ',
                 h(
@@ -206,10 +231,10 @@ export const TraceViewer = defineComponent({
             ]),
         s === undefined || s.marks.length === 0
           ? null
-          : h('div', { class: 'pv-controls', 'data-testid': 'marks' }, ['marks: ', ...s.marks.map((m) => h('button', { type: 'button', onClick: () => void seek(m.at) }, `${m.label} (${fmt(m.at)})`))]),
-        h('div', { class: 'pv-scroll', ref: mapEl, 'data-testid': 'arena-map' }),
-        h('div', { class: 'pv-scroll', ref: poolEl, 'data-testid': 'pool' }),
-        h('div', { class: 'pv-scroll', ref: tableEl, 'data-testid': 'class-table' }),
+          : h('div', { key: 'marks', class: 'pv-controls', 'data-testid': 'marks' }, ['marks: ', ...s.marks.map((m) => h('button', { type: 'button', onClick: () => void seek(m.at) }, `${m.label} (${fmt(m.at)})`))]),
+        h('div', { key: 'map', class: 'pv-scroll', ref: mapEl, 'data-testid': 'arena-map' }),
+        h('div', { key: 'pool', class: 'pv-scroll', ref: poolEl, 'data-testid': 'pool' }),
+        h('div', { key: 'table', class: 'pv-scroll', ref: tableEl, 'data-testid': 'class-table' }),
       ]);
     };
   },

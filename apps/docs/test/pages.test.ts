@@ -199,6 +199,14 @@ describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'playgrou
     expect(mid).toBeGreaterThan(70_000);
     expect(mid).toBeLessThan(100_000);
 
+    // The other charts: arenas, and pools in use per class (one series per class that had a pool).
+    await page.getByTestId('chart-kind').selectOption('pools');
+    await page.locator('[data-testid=timeline] .u-title', { hasText: 'pools per class' }).waitFor();
+    expect(await page.locator('[data-testid=timeline] .u-legend .u-series').count()).toBeGreaterThan(10);
+    await page.getByTestId('chart-kind').selectOption('arenas');
+    await page.locator('[data-testid=timeline] .u-title', { hasText: 'arenas' }).waitFor();
+    expect(await page.locator('[data-testid=timeline] .uplot').count()).toBe(1);
+
     // A pool at that time, chosen with the keyboard.
     await page.locator('[data-testid=arena-map] g.pv-pool').first().focus();
     await page.keyboard.press('Enter');
