@@ -69,3 +69,21 @@ describe('allocator requests of statements equal CPython 3.11.7 (measured with p
     });
   }
 });
+
+describe('str concatenation at module level (CPython 3.11.7, measured the same way)', () => {
+  test("s = 'a' * 20 is a folded constant: s = s + t makes a new str and frees nothing; s += t then frees the previous one", () => {
+    const vm = new ObjectSpace();
+    const it = new Interpreter(vm);
+    it.run("import gc\ngc.disable()\ns = 'a' * 20\nt = 'bc'\nu = None\ngc.collect()\n");
+    const region = (code: string): unknown[][] => {
+      let rec: ReturnType<ObjectSpace['recordRequests']> | undefined;
+      it.beforeRun = () => (rec = vm.recordRequests());
+      it.run(`${code}\n`);
+      rec!.stop();
+      return rec!.events.map((e) => e.filter((x) => x !== 'py'));
+    };
+    expect(region('s = s + t')).toEqual([['malloc', 71]]);
+    expect(region('s += t')).toEqual([['malloc', 73], ['free', 71]]);
+    expect(region('u = s + t')).toEqual([['malloc', 75]]);
+  });
+});

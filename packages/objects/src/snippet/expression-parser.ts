@@ -107,7 +107,7 @@ export class ExpressionParser {
 
   protected not(): Expr {
     const line = this.peek().line;
-    if (this.accept('not')) return { k: 'unary', line, op: 'not', operand: this.not() };
+    if (this.accept('not')) return foldUnary({ k: 'unary', line, op: 'not', operand: this.not() });
     return this.comparison();
   }
 
@@ -163,7 +163,7 @@ export class ExpressionParser {
     if (!this.is('**')) return base;
     const line = this.peek().line;
     this.i++;
-    return { k: 'binop', line, op: '**', left: base, right: this.factor() };
+    return foldBinary({ k: 'binop', line, op: '**', left: base, right: this.factor() });
   };
 
   protected atomExpr(): Expr {

@@ -29,12 +29,14 @@ function numValue(vm: ObjectSpace, a: number): number | undefined {
   return i === undefined ? undefined : Number(i);
 }
 
-function pyFloorDiv(a: bigint, b: bigint): bigint {
+/** Python's `a // b` of ints. */
+export function pyFloorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
   return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
 }
 
-function pyMod(a: number, b: number): number {
+/** Python's `a % b` of floats (the sign of `b`). */
+export function pyMod(a: number, b: number): number {
   const r = a % b;
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r === 0 ? (b < 0 ? -0 : 0) : r;
 }
