@@ -97,6 +97,11 @@ export const TraceViewer = defineComponent({
       } catch (e) {
         session.value = undefined;
         current.value = undefined;
+        // Nothing of the file that was open before stays on screen.
+        chart?.destroy();
+        chart = undefined;
+        for (const el of [chartEl.value, mapEl.value, poolEl.value, tableEl.value]) if (el !== undefined) el.textContent = '';
+        position.value = 0;
         status.value = 'Nothing is open.';
         error.value = e instanceof ViewerError || e instanceof Error ? e.message : String(e);
       }

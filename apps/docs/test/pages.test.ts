@@ -255,6 +255,9 @@ describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'playgrou
     await page.getByTestId('error').waitFor();
     expect(await text(page, 'error')).toBe('notes.txt is neither a .pymem trace nor a raw PYMTRC01 capture (plain or gzip): it starts with 68 65 6c 6c 6f 2c 20 77');
     expect(await text(page, 'status')).toBe('Nothing is open.');
+    expect(await page.locator('[data-testid=arena-map] g.pv-pool').count()).toBe(0);
+    expect(await page.locator('[data-testid=timeline] .uplot').count()).toBe(0);
+    expect(await page.getByTestId('position').isDisabled()).toBe(true);
     await page.getByTestId('file').setInputFiles({ name: 'cut.bin.gz', mimeType: 'application/gzip', buffer: readFileSync(DEMO).subarray(0, 5000) });
     await page.getByTestId('error').filter({ hasText: 'cut.bin.gz:' }).waitFor();
     expect(await text(page, 'error')).toMatch(/^cut\.bin\.gz: .* \(E_[A-Z_]+\)$/);
