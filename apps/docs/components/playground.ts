@@ -43,7 +43,12 @@ export const Playground = defineComponent({
 
     const draw = (): void => {
       const s = step();
-      if (s === undefined || mapEl.value === undefined || poolEl.value === undefined || tableEl.value === undefined) return;
+      if (mapEl.value === undefined || poolEl.value === undefined || tableEl.value === undefined) return;
+      if (s === undefined) {
+        // Nothing ran (a syntax error or an unsupported construct): nothing of the last run stays on screen.
+        for (const el of [mapEl.value, poolEl.value, tableEl.value, graphEl.value]) if (el !== undefined) el.textContent = '';
+        return;
+      }
       // Follow the pool of the newest object unless one was chosen.
       const detail: PoolDetail | undefined = chosen === undefined ? undefined : s.pools.get(`${chosen.slot}:${chosen.pool}`);
       drawHeap({ map: mapEl.value, pool: poolEl.value, table: tableEl.value }, s.heap, chosen, detail, (p) => {
@@ -58,6 +63,7 @@ export const Playground = defineComponent({
     const drawChart = (): void => {
       chart?.destroy();
       chart = undefined;
+      if (chartEl.value !== undefined) chartEl.value.textContent = '';
       const steps = run.value?.steps ?? [];
       if (chartEl.value === undefined || steps.length === 0) return;
       const rec = createTimelineRecorder(steps[0]!.heap.geometry.nClasses, steps.length);

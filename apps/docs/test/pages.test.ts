@@ -130,6 +130,9 @@ describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'playgrou
     await page.getByTestId('error').waitFor();
     expect(await text(page, 'error')).toBe("not in the subset: line 2: 'lambda' is not supported by the snippet runner");
     expect(await text(page, 'step-status')).toBe('nothing ran');
+    expect(await page.locator('[data-testid=arena-map] g.pv-pool').count()).toBe(0);
+    expect(await page.locator('[data-testid=graph] g.pv-node').count()).toBe(0);
+    expect(await page.locator('[data-testid=timeline] .uplot').count()).toBe(0);
     await page.getByTestId('code').fill('x = [1.5]\nprint(x)\ny = x[3]\n');
     await page.getByTestId('run').click();
     await page.getByTestId('error').filter({ hasText: 'IndexError' }).waitFor();
