@@ -16,8 +16,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'pymem-messages-'));
 const DEMO = fileURLToPath(new URL('../assets/demo.bin.gz', import.meta.url));
 const f = (name: string): string => join(tmp, name);
 
-/** The commands whose help this file snapshots (run and sizeof belong to the snippet runner's own tests). */
-const COMMANDS = ['verify', 'demo', 'capture', 'replay', 'stats', 'import', 'convert', 'validate', 'recover', 'summary', 'report', 'diff', 'export'];
+/** Every command: this file snapshots the help of each. */
+const COMMANDS = ['verify', 'demo', 'capture', 'replay', 'stats', 'import', 'convert', 'validate', 'recover', 'summary', 'report', 'diff', 'export', 'run', 'sizeof'];
 
 beforeAll(async () => {
   const raw = gunzipSync(readFileSync(DEMO));
@@ -41,7 +41,7 @@ describe('--help of every command', () => {
   it('pymem --help lists them all', async () => {
     const r = await run('--help');
     expect(r.code).toBe(0);
-    for (const c of [...COMMANDS, 'run', 'sizeof']) expect(r.out).toContain(`\n  ${c} `);
+    for (const c of COMMANDS) expect(r.out).toContain(`\n  ${c} `);
   });
 
   for (const c of COMMANDS) {
@@ -97,6 +97,14 @@ const BAD: [string, () => string[]][] = [
   ['diff: missing second file', () => ['diff', f('demo.pymem'), f('nope.pymem')]],
   ['export: unknown format', () => ['export', f('demo.pymem'), '--format', 'svg']],
   ['capture: no command', () => ['capture', '-o', f('x.bin')]],
+  ['run: no snippet', () => ['run']],
+  ['run: both -c and a file', () => ['run', '-c', 'x = 1', f('nope.py')]],
+  ['run: missing file', () => ['run', f('nope.py')]],
+  ['run: a directory', () => ['run', f('dir')]],
+  ['run: --refcounts without --trace', () => ['run', '-c', 'x = 1', '--refcounts']],
+  ['sizeof: no expression', () => ['sizeof']],
+  ['sizeof: unsupported syntax', () => ['sizeof', 'lambda: 1']],
+  ['sizeof: not a heap object', () => ['sizeof', 'range(3)']],
 ];
 
 describe('bad input: a clear message, exit 2, no stack trace', () => {

@@ -81,7 +81,7 @@ describe('pymem run', () => {
   test('-c and FILE together are refused; --refcounts needs --trace', async () => {
     await expect(cli(registerRun, 'run', '-c', 'pass', '--refcounts')).rejects.toThrow('--refcounts: only with --trace');
     await expect(cli(registerRun, 'run', '-c', 'pass', 'file.py')).rejects.toThrow('give the snippet as -c CODE or as a FILE');
-    await expect(cli(registerRun, 'run')).rejects.toThrow('give the snippet as -c CODE or as a FILE');
+    await expect(cli(registerRun, 'run')).rejects.toThrow('no snippet: give it as -c CODE or as a FILE');
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { ROUTE_PYMALLOC, createLinearHeap } from '@pymem/arena';
 import type { TraceEventData } from '@pymem/trace';
 import {
@@ -65,6 +65,8 @@ export interface RunReport {
 
 async function readSource(file: string): Promise<string> {
   if (file !== '-') {
+    if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
+    if (statSync(file).isDirectory()) throw new CliError(`${file} is a directory, not a snippet file`);
     try {
       return readFileSync(file, 'utf8');
     } catch (e) {
@@ -332,7 +334,8 @@ export async function traceRun(src: string, opts: TraceRunOpts = {}): Promise<Tr
 
 /** `pymem run (-c CODE | FILE) [--json] [--trace OUT.pymem [--refcounts]]`: exit 0, or 1 when the snippet raised or used what the runner does not support. */
 export async function runCommand(o: Output, file: string | undefined, opts: RunCommandOpts): Promise<number> {
-  if ((opts.code === undefined) === (file === undefined)) throw new CliError('give the snippet as -c CODE or as a FILE (- for stdin), not both');
+  if (opts.code === undefined && file === undefined) throw new CliError('no snippet: give it as -c CODE or as a FILE (- for stdin)');
+  if (opts.code !== undefined && file !== undefined) throw new CliError(`give the snippet as -c CODE or as a FILE, not both (got -c and ${file})`);
   if (opts.refcounts === true && opts.trace === undefined) throw new CliError('--refcounts: only with --trace (it adds incref/decref events to the trace)');
   if (opts.trace === '-' && opts.json === true) throw new CliError('--trace - writes the trace to stdout: --json cannot go there too');
   if (opts.trace === '-' && file === '-') throw new CliError('--trace - with the snippet on stdin: give the snippet with -c or as a file');
