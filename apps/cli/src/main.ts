@@ -34,7 +34,12 @@ function program(o: Output, setCode: (c: number) => void, progress: (json?: bool
     .option('--debug', 'print stack traces of internal errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => o.out(s), writeErr: (s) => o.err(s) })
+    .configureOutput({
+      writeOut: (s) => o.out(s),
+      writeErr: (s) => o.err(s),
+      // Usage errors read like every other error: "pymem: what is wrong".
+      outputError: (s, write) => write(s.replace(/^error: /, 'pymem: ')),
+    })
     .configureHelp({ helpWidth: 80 });
 
   for (const register of COMMANDS) register(p, { o, setCode, progress });

@@ -161,7 +161,7 @@ describe('pymem capture', () => {
   it('needs a command', async () => {
     const c = await run('capture');
     expect(c.code).toBe(2);
-    expect(c.err).toContain("error: missing required argument 'cmd'");
+    expect(c.err).toContain("pymem: missing required argument 'cmd'");
   });
 
   it('--help says how to mark and what the exit code is', async () => {

@@ -351,7 +351,7 @@ describe('pymem replay usage', () => {
     expect([align.code, align.err]).toEqual([2, 'pymem: --arena-alignment: arena alignment must be a power of two from 4096 to 1073741824, got 2048\n']);
     const preset = await run('replay', file, '--preset', 'cpython-3.7');
     expect(preset.code).toBe(2);
-    expect(preset.err).toContain("error: option '--preset <name>' argument 'cpython-3.7' is invalid. Allowed choices are cpython-3.8, cpython-3.11.");
+    expect(preset.err).toContain("pymem: option '--preset <name>' argument 'cpython-3.7' is invalid. Allowed choices are cpython-3.8, cpython-3.11.");
     const size = await run('replay', file, '--pool-size', 'lots');
     expect(size.code).toBe(2);
     expect(size.err).toContain('expected a byte count such as 16384, 16K or 1M, got "lots".');

@@ -148,13 +148,13 @@ describe('pymem verify on bad input', () => {
   it('an unknown flag: exit 2 and a hint', async () => {
     const r = await run('verify', '--frobnicate', 'x');
     expect(r.code).toBe(2);
-    expect(r.err).toContain("error: unknown option '--frobnicate'");
+    expect(r.err).toContain("pymem: unknown option '--frobnicate'");
     expect(r.err).toContain('(run with --help for usage)');
   });
 
   it('no capture argument: exit 2', async () => {
     const r = await run('verify');
     expect(r.code).toBe(2);
-    expect(r.err).toContain("error: missing required argument 'capture'");
+    expect(r.err).toContain("pymem: missing required argument 'capture'");
   });
 });
