@@ -97,6 +97,37 @@ describe('pymem capture', () => {
     expect(v.code).toBe(0);
   });
 
+  it('--no-direct-writes writes through the page cache: the same capture, verified 100 %', async () => {
+    const out = join(dir, 'cached.bin');
+    const c = await run('capture', '-o', out, '--no-stats', '--no-direct-writes', '--json', '--', 'python3', SCRIPT);
+    expect(c.code).toBe(0);
+    const j = JSON.parse(c.out) as { ended: boolean; cut: unknown; records: number; outputBytes: number };
+    expect(j).toMatchObject({ ended: true, cut: null });
+    expect(j.records).toBeGreaterThan(10_000);
+    expect(readFileSync(out).length).toBe(j.outputBytes);
+    const v = await run('verify', out, '--json');
+    const r = JSON.parse(v.out) as { ok: boolean; results: number; matched: number };
+    expect(r.ok).toBe(true);
+    expect(r.matched).toBe(r.results);
+  });
+
+  it('a program killed by SIGKILL: its capture is kept up to the last whole record, any partial one is cut and said, and it verifies', async () => {
+    const out = join(dir, 'killed.bin');
+    const code = 'import os, signal\nkeep = [str(i) * 3 for i in range(200000)]\nos.kill(os.getpid(), signal.SIGKILL)';
+    const c = await run('capture', '-o', out, '--no-stats', '--', 'python3', '-c', code);
+    expect(c.code).toBe(137);
+    expect(c.out).toContain('): killed by SIGKILL\n');
+    expect(c.out).toContain(' (no end record: the process did not exit normally)\n');
+    const cut = /\ncut {7}([\d,]+) bytes of a partial record ([\d,]+) at byte ([\d,]+) \(the process died while writing it\)\n/.exec(c.out);
+    const size = readFileSync(out).length;
+    if (cut !== null) expect(Number(cut[3]!.replaceAll(',', ''))).toBe(size);
+    const v = await run('verify', out, '--json');
+    const r = JSON.parse(v.out) as { ok: boolean; results: number; matched: number; ended: boolean };
+    expect(r).toMatchObject({ ended: false });
+    expect(r.results).toBeGreaterThan(200_000);
+    expect(r.matched).toBe(r.results);
+  });
+
   it('--stacks records the Python stack of each request: inner() called from outer() resolves to <module>, outer, inner; verify still matches 100 %', async () => {
     const out = join(dir, 'nested.bin');
     const c = await run('capture', '--stacks', '-o', out, '--no-stats', '--', 'python3', NESTED);

@@ -14,6 +14,8 @@ export interface CaptureCommandOpts {
   stats?: string | false;
   children?: boolean;
   stacks?: boolean;
+  /** `false` for `--no-direct-writes`: write through the page cache. */
+  directWrites?: boolean;
   json?: boolean;
 }
 
@@ -38,6 +40,7 @@ function printCapture(o: Output, argv: readonly string[], output: string, stats:
     o.out(`stacks    ${n(s.stacks)} stacks of ${n(s.frames)} frames (${n(s.strings)} names); ${n(s.requestsInPython)} requests made in Python code\n`);
     if (s.stacks === 0) o.err('pymem: no Python stack was recorded: the stacks are turned on by a sitecustomize module on PYTHONPATH, which python -S or -I does not run\n');
   }
+  if (r.cut !== null) o.out(`cut       ${n(r.cut.bytes)} bytes of a partial record ${n(r.cut.record)} at byte ${n(r.cut.offset)} (the process died while writing it)\n`);
   const labels = r.marks.map((m) => m.label);
   o.out(`marks     ${r.marks.length}${labels.length > 0 ? `: ${labels.join(', ')}` : ''}\n`);
   if (stats !== null) o.out(`stats     ${stats}: ${r.marks.length} ${r.marks.length === 1 ? 'dump' : 'dumps'}, ${n(r.statsBytes)} bytes\n`);
@@ -57,7 +60,7 @@ export async function captureCommand(o: Output, argv: readonly string[], opts: C
   const stats = opts.stats === false ? null : (opts.stats ?? defaultStatsPath(output));
   let r: CaptureResult;
   try {
-    r = await capture({ argv, output, ...(stats === null ? {} : { stats }), children: opts.children === true, stacks: opts.stacks === true });
+    r = await capture({ argv, output, ...(stats === null ? {} : { stats }), children: opts.children === true, stacks: opts.stacks === true, directWrites: opts.directWrites !== false });
   } catch (e) {
     if (e instanceof CaptureError) throw new CliError(`cannot capture: ${e.message}`);
     throw e;
@@ -81,6 +84,7 @@ export function registerCapture(program: Command, ctx: CommandContext): void {
     .option('--no-stats', 'write no statistics dumps')
     .option('--children', 'trace child processes too, into OUTPUT.<pid>')
     .option('--stacks', 'record the Python stack of every request (function, file, first line)')
+    .option('--no-direct-writes', 'write the capture through the page cache instead of whole blocks with O_DIRECT (slower for the traced program; for file systems that refuse O_DIRECT)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nIn the program, `import pymem_capture; pymem_capture.mark("label")` records a mark and\nthe statistics at that point. Exits 0, or with the program\'s exit code when it\nfailed (the capture is still written), or 2 when it cannot capture.\n')
     .action(async (command: string[], opts: CaptureCommandOpts) => {
