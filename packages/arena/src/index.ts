@@ -23,6 +23,8 @@ export type { RecordedHeap } from './recorded.js';
 export { RecordedArenaSource, RecordedFallback, createRecordedHeap } from './recorded.js';
 export type { SimulatedArenaOpts, SimulatedHeap } from './simulated.js';
 export { SIMULATED_LIBC_BASE, SIMULATED_MMAP_FLOOR, SIMULATED_MMAP_TOP, SimulatedArenaSource, SimulatedFallback, createSimulatedHeap } from './simulated.js';
+export type { ArenaFreepools, ListedPool, PoolLists } from './lists.js';
+export { collectLists } from './lists.js';
 export type { ArenaInfo, ArenaMapStats, ClassStats, PymallocStats } from './stats.js';
 export { collectArenas, collectStats, commas, formatStats } from './stats.js';
 export type { LinearHeapOpts } from './heap.js';

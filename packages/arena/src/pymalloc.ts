@@ -18,6 +18,8 @@ import {
   POOL_SZIDX,
 } from './layout.js';
 import type { HeapMemory } from './memory.js';
+import type { PoolLists } from './lists.js';
+import { collectLists } from './lists.js';
 import type { ArenaInfo, PymallocStats } from './stats.js';
 import { collectArenas, collectStats, formatStats } from './stats.js';
 
@@ -635,6 +637,11 @@ export class Pymalloc implements Allocator {
   /** Every live arena with the pools and blocks that keep it alive. */
   arenas(): ArenaInfo[] {
     return collectArenas(this);
+  }
+
+  /** The `usedpools` list of each class, `usable_arenas` in order and each arena's `freepools` LIFO. */
+  lists(): PoolLists {
+    return collectLists(this);
   }
 
   /**

@@ -1,26 +1,15 @@
+import type { ListedPool as ArenaListedPool, PoolLists } from '@pymem/arena';
 import { classHue, esc, hexAddr, poolFill } from './color.js';
 import type { PymallocLike } from './from-heap.js';
 import type { PoolStatus, VizGeometry } from './state.js';
 
 /**
  * What {@link poolListsFromPymalloc} reads from a `Pymalloc` heap on top of
- * {@link PymallocLike}: the list heads and links the allocator keeps in
- * typed arrays (public fields of `@pymem/arena`'s `Pymalloc`, marked
- * internal there) and in the pool headers.
+ * {@link PymallocLike}: its `lists()` (the `usedpools` lists, `usable_arenas`
+ * and each arena's `freepools`, walked by `@pymem/arena`).
  */
 export interface PymallocListsLike extends PymallocLike {
-  /** Head pool (memory offset, 0 when empty) of each class's used list. */
-  readonly usedpools: ArrayLike<number>;
-  /** Head of each arena's empty-pool LIFO (memory offset, 0 when none), per slot. */
-  readonly aFreepools: ArrayLike<number>;
-  /** Available pools (empty + never carved), per slot. */
-  readonly aNfreepools: ArrayLike<number>;
-  /** Pools in the arena, per slot. */
-  readonly aNtotalpools: ArrayLike<number>;
-  /** `usable_arenas` links, per slot (-1 ends the list). */
-  readonly aNext: ArrayLike<number>;
-  /** Slot at the head of `usable_arenas`, -1 when none. */
-  readonly usableArenas: number;
+  lists(): PoolLists;
 }
 
 /** One pool on a list. */
@@ -69,39 +58,9 @@ export interface PoolListsState {
   readonly arenas: readonly ArenaLists[];
 }
 
-// Word indices of the pool header fields (as @pymem/arena's POOL_* constants).
-const POOL_COUNT = 0;
-const POOL_NEXT = 4;
-const POOL_ARENAINDEX = 8;
-const POOL_SZIDX = 9;
-const DUMMY_SIZE_IDX = 0xffff;
-
-function capacityOf(g: VizGeometry, szidx: number): number {
-  return Math.floor((g.poolSize - g.poolOverhead) / ((szidx + 1) * g.alignment));
-}
-
-/**
- * Walks a list of pool headers from `head` (memory offset) through their
- * `nextpool` words, at most `limit` pools (a broken link cannot loop forever).
- */
-function walk(heap: PymallocListsLike, head: number, limit: number): ListedPool[] {
-  const g = heap.geometry;
-  const words = heap.words;
-  const out: ListedPool[] = [];
-  let p = head;
-  while (p !== 0 && out.length < limit) {
-    const w = p >>> 2;
-    const slot = words[w + POOL_ARENAINDEX]!;
-    const sz = words[w + POOL_SZIDX]!;
-    const szidx = sz === DUMMY_SIZE_IDX ? -1 : sz;
-    const count = words[w + POOL_COUNT]!;
-    const capacity = szidx < 0 ? 0 : capacityOf(g, szidx);
-    const status: PoolStatus = count === 0 ? 'empty' : count === capacity ? 'full' : 'used';
-    const index = (p - heap.aFirstPool[slot]!) / g.poolSize;
-    out.push({ slot, index, address: p + heap.aDelta[slot]!, status, szidx, count, capacity });
-    p = words[w + POOL_NEXT]!;
-  }
-  return out;
+function listed(p: ArenaListedPool): ListedPool {
+  const status: PoolStatus = p.count === 0 ? 'empty' : p.count === p.capacity ? 'full' : 'used';
+  return { slot: p.slot, index: p.index, address: p.address, status, szidx: p.szidx, count: p.count, capacity: p.capacity };
 }
 
 /**
@@ -111,29 +70,14 @@ function walk(heap: PymallocListsLike, head: number, limit: number): ListedPool[
  */
 export function poolListsFromPymalloc(heap: PymallocListsLike): PoolListsState {
   const g = heap.geometry;
-  const limit = g.arenaSize / g.poolSize;
-  const infos = heap.arenas();
-  const usedpools: UsedList[] = [];
-  for (let idx = 0; idx < g.nClasses; idx++) {
-    usedpools.push({ idx, size: (idx + 1) * g.alignment, pools: walk(heap, heap.usedpools[idx] ?? 0, limit * Math.max(1, infos.length)) });
-  }
-  const order: number[] = [];
-  for (let a = heap.usableArenas; a >= 0 && order.length < infos.length; a = heap.aNext[a]!) order.push(a);
-  const ranked = [...order, ...infos.map((i) => i.slot).filter((s) => !order.includes(s))];
-  const bySlot = new Map(infos.map((i) => [i.slot, i]));
+  const l = heap.lists();
+  const usedpools = l.usedpools.map((pools, idx): UsedList => ({ idx, size: (idx + 1) * g.alignment, pools: pools.map(listed) }));
+  const onList = new Set(l.usableArenas);
+  const bySlot = new Map(l.arenas.map((a) => [a.slot, a]));
+  const ranked = [...l.usableArenas, ...l.arenas.map((a) => a.slot).filter((s) => !onList.has(s))];
   const arenas = ranked.map((slot): ArenaLists => {
-    const info = bySlot.get(slot);
-    const totalPools = heap.aNtotalpools[slot]!;
-    const carved = (heap.aPoolAddress[slot]! - heap.aFirstPool[slot]!) / g.poolSize;
-    return {
-      slot,
-      address: info?.address ?? 0,
-      usableRank: order.indexOf(slot),
-      totalPools,
-      freePools: heap.aNfreepools[slot]!,
-      untouchedPools: totalPools - carved,
-      freepools: walk(heap, heap.aFreepools[slot]!, limit),
-    };
+    const a = bySlot.get(slot)!;
+    return { slot, address: a.address, usableRank: l.usableArenas.indexOf(slot), totalPools: a.totalPools, freePools: a.freePools, untouchedPools: a.untouchedPools, freepools: a.freepools.map(listed) };
   });
   return { geometry: { ...g }, usedpools, arenas };
 }
