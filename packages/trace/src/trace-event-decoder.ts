@@ -109,6 +109,8 @@ export function decodeEventsFast(
   fixed: boolean,
   reuse?: TraceEventBatch,
 ): TraceEventBatch {
+  // Always a plain Uint8Array (a Node Buffer is a subclass): one hidden class keeps the loop's loads monomorphic.
+  if (raw.constructor !== Uint8Array) raw = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
   C = new ByteCursor(raw, 0, raw.length, errorBase, what, fixed);
   // Function-local copies: module-level constants are context loads with a hole check in the hot loop.
   const kCalloc = CALLOC;
