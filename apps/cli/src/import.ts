@@ -145,6 +145,8 @@ class LiveTable {
   pool = new Int32Array(1024);
   block = new Int32Array(1024);
   stack = new Float64Array(1024);
+  /** Allocation domain (1 MEM, 2 OBJ) of the call that made the block. */
+  domain = new Uint8Array(1024);
 
   private grow(): void {
     const n = this.addr.length * 2;
@@ -169,10 +171,13 @@ class LiveTable {
     this.pool = i(this.pool);
     this.block = i(this.block);
     this.stack = f(this.stack);
+    const d = new Uint8Array(n);
+    d.set(this.domain);
+    this.domain = d;
   }
 
   /** Adds a block; returns its row. */
-  add(address: number, id: number, size: number, cls: number, slot: number, arena: number, pool: number, block: number, stack: number): number {
+  add(address: number, id: number, size: number, cls: number, slot: number, arena: number, pool: number, block: number, stack: number, domain: number): number {
     if (this.length === this.addr.length) this.grow();
     const r = this.length++;
     this.addr[r] = address;
@@ -184,6 +189,7 @@ class LiveTable {
     this.pool[r] = pool;
     this.block[r] = block;
     this.stack[r] = stack;
+    this.domain[r] = domain;
     this.byAddress.set(address, r);
     return r;
   }
@@ -208,6 +214,7 @@ class LiveTable {
     this.pool[r] = this.pool[last]!;
     this.block[r] = this.block[last]!;
     this.stack[r] = this.stack[last]!;
+    this.domain[r] = this.domain[last]!;
     this.byAddress.set(moved, r);
   }
 }
@@ -553,7 +560,7 @@ class Importer {
 
   /** Adds a block located by {@link locate} to the live table and its pool's count (after its event is written). */
   private place(address: number, id: number, size: number, cls: number, slot: number, e: TraceEventData): void {
-    this.live.add(address, id, size, cls, slot, e.arena, e.pool, e.block, e.stack);
+    this.live.add(address, id, size, cls, slot, e.arena, e.pool, e.block, e.stack, e.domain);
     if (cls !== NO_CLASS) this.poolUsed[slot * this.ppa + e.pool]!++;
   }
 
@@ -627,6 +634,7 @@ class Importer {
       this.writer.append(e);
       live.size[r] = size;
       live.stack[r] = e.stack;
+      live.domain[r] = e.domain;
       return;
     }
     const oldCls = live.cls[r]!;
@@ -648,7 +656,9 @@ class Importer {
     const blocks: LiveBlock[] = [];
     for (let r = 0; r < live.length; r++) {
       const large = live.cls[r] === NO_CLASS;
-      blocks.push({ id: live.id[r]!, size: live.size[r]!, large, cls: large ? 0 : live.cls[r]!, arena: live.arena[r]!, pool: live.pool[r]!, block: live.block[r]!, stack: live.stack[r]! });
+      const block: LiveBlock = { id: live.id[r]!, size: live.size[r]!, large, cls: large ? 0 : live.cls[r]!, arena: live.arena[r]!, pool: live.pool[r]!, block: live.block[r]!, stack: live.stack[r]! };
+      if (live.domain[r] !== 0) block.domain = live.domain[r]!;
+      blocks.push(block);
     }
     const arenas: ArenaState[] = [];
     for (let s = 0; s < this.slotLive.length; s++) {

@@ -198,7 +198,7 @@ describe('pymem import details', () => {
   });
 
   it('writes an in-place realloc that keeps a bigger class as realloc_class, and every allocation domain', async () => {
-    const raw = encodeRawCapture([
+    const records = [
       { op: OP_ARENA_ALLOC, domain: 3, size: 1 << 20, result: BASE },
       { op: OP_MALLOC, domain: 2, size: 80, result: BASE + 48 }, // class 4 (65..80 bytes)
       { op: OP_REALLOC, domain: 2, ptr: BASE + 48, size: 64, result: BASE + 48 }, // 64 > 3/4 × 80: kept, still class 4
@@ -206,7 +206,8 @@ describe('pymem import details', () => {
       { op: OP_MALLOC, domain: 1, size: 10, result: BASE + 0x4000 + 48 },
       { op: OP_FREE, domain: 1, ptr: BASE + 0x4000 + 48 },
       { op: OP_FREE, domain: 2, ptr: BASE + 48 },
-    ]);
+    ];
+    const raw = encodeRawCapture(records);
     const sink = new MemorySink();
     const r = await importCapture(readRawCapture(raw), sink, { codec: 'none' });
     expect(r.keptClass).toBe(2);
@@ -225,6 +226,15 @@ describe('pymem import details', () => {
       [KIND_MALLOC, 1, 0, DOMAIN_MEM],
       [KIND_FREE, 1, 0, DOMAIN_MEM],
       [KIND_FREE, 0, 3, DOMAIN_OBJ], // a free record's class is that of its size (61 bytes): the block's is the realloc_class's
+    ]);
+    // Without the frees, the checkpoint after the last chunk holds both blocks with their domains.
+    const live = new MemorySink();
+    await importCapture(readRawCapture(encodeRawCapture(records.slice(0, -2))), live, { codec: 'none', checkpointEvery: 1 });
+    const file = await openTrace(live.bytes());
+    const cp = await file.checkpoint(file.index.find((x) => x.type === 3)!);
+    expect(cp.blocks.map((b) => [b.id, b.size, b.cls, b.domain])).toEqual([
+      [0, 61, 4, DOMAIN_OBJ],
+      [1, 10, 0, DOMAIN_MEM],
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { CHUNK_CHECKPOINT, CHUNK_DICTIONARY, CHUNK_EVENTS, CHUNK_INDEX, CODEC_DEFLATE_RAW, CODEC_NONE } from './trace-constants.js';
+import { CHUNK_CHECKPOINT, CHUNK_DICTIONARY, CHUNK_EVENTS, CHUNK_INDEX, CODEC_DEFLATE_RAW, CODEC_NONE, FEATURE_DOMAINS } from './trace-constants.js';
 import { buildChunk, encodeTrailer, frameChunk } from './trace-chunk.js';
 import type { ChunkFrameInit } from './trace-chunk.js';
 import type { TraceCheckpointState } from './trace-checkpoint.js';
@@ -110,7 +110,7 @@ export class TraceAssembler {
   /** Writes a checkpoint chunk of `state` (the state before the next event). */
   checkpointChunk(state: TraceCheckpointState, codec: number, flags = 0): void {
     this.#check(codec);
-    const { payload, records } = encodeCheckpoint(state);
+    const { payload, records } = encodeCheckpoint(state, (this.header.requiredFeatures & FEATURE_DOMAINS) !== 0);
     const m = this.#meta(CHUNK_CHECKPOINT);
     this.#enqueue(buildChunk({ type: CHUNK_CHECKPOINT, codec, flags, firstSeq: m.firstSeq, firstTime: m.firstTime, records }, payload), m);
   }

@@ -1,5 +1,5 @@
 import { ByteCursor, ByteWriter } from './byte-cursor.js';
-import { MAX_FIELD_VALUE } from './trace-constants.js';
+import { MAX_DOMAIN, MAX_FIELD_VALUE } from './trace-constants.js';
 
 /** A live block in a checkpoint. */
 export interface LiveBlock {
@@ -19,6 +19,8 @@ export interface LiveBlock {
   block: number;
   /** Stack id of the allocation (0 = unknown). */
   stack: number;
+  /** Allocation domain (format 1.1, `FEATURE_DOMAINS`): 1 MEM, 2 OBJ, 3 RAW; absent or 0 = unknown. */
+  domain?: number;
 }
 
 /** A pool in use, in a checkpoint. */
@@ -89,7 +91,7 @@ function check(v: number, what: string): number {
  *
  * @internal
  */
-export function encodeCheckpoint(s: TraceCheckpointState): { payload: Uint8Array; records: number } {
+export function encodeCheckpoint(s: TraceCheckpointState, domains = false): { payload: Uint8Array; records: number } {
   const w = new ByteWriter(1024);
   const blocks = ascending(s.blocks, (b) => b.id, 'block id');
   const arenas = ascending(s.arenas, (a) => a.arena, 'arena id');
@@ -100,7 +102,11 @@ export function encodeCheckpoint(s: TraceCheckpointState): { payload: Uint8Array
     w.uv(check(b.id, 'block id') - prev - 1);
     prev = b.id;
     w.uv(check(b.size, 'size'));
-    w.uv(b.large ? 1 : 0);
+    const domain = b.domain ?? 0;
+    if (!Number.isInteger(domain) || domain < 0 || domain > MAX_DOMAIN) throw new RangeError(`checkpoint block ${b.id}: domain ${domain} is not 0..${MAX_DOMAIN}`);
+    if (domain !== 0 && !domains) throw new RangeError(`checkpoint block ${b.id}: a domain needs the FEATURE_DOMAINS header bit`);
+    // flags: bit 0 large; bits 1-2 the allocation domain (1.1)
+    w.uv((b.large ? 1 : 0) | (domain << 1));
     if (!b.large) {
       w.uv(check(b.cls, 'cls'));
       w.uv(check(b.arena, 'arena'));
@@ -160,8 +166,8 @@ export function decodeCheckpoint(raw: Uint8Array, n: number, seq: number, time: 
     const size = c.uv();
     const fat = c.pos;
     const flags = c.uv();
-    if (flags > 1) throw c.error('E_RANGE', `block flags ${flags} unknown`, fat);
-    const large = flags === 1;
+    if (flags > 7) throw c.error('E_RANGE', `block flags ${flags} unknown`, fat);
+    const large = (flags & 1) === 1;
     const b: LiveBlock = { id: bid, size, large, cls: 0, arena: 0, pool: 0, block: 0, stack: 0 };
     if (!large) {
       b.cls = c.uv();
@@ -170,6 +176,7 @@ export function decodeCheckpoint(raw: Uint8Array, n: number, seq: number, time: 
       b.block = c.uv();
     }
     b.stack = c.uv();
+    if (flags > 1) b.domain = flags >> 1;
     blocks.push(b);
   }
   const arenas: ArenaState[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyKind, everyKind11, expected, rows, writeSample } from '../test/trace-samples.js';
+import { everyKind, everyKind11, expected, rows, sampleState, writeSample } from '../test/trace-samples.js';
 import { DOMAIN_MEM, DOMAIN_OBJ } from './api.js';
 import { openTrace } from './open-trace.js';
 import { readTrace } from './read-trace.js';
@@ -190,6 +190,15 @@ describe('format 1.1: allocation domains and realloc_class', () => {
     const reused = [];
     for await (const b of readTrace(bytes, { reuseBatches: true })) reused.push(...rows([b]));
     expect(reused).toEqual(events.map((e) => expected(e)));
+  });
+
+  it('checkpoint blocks carry their domain in the flags (bits 1-2), only with the domains feature', async () => {
+    const state = { ...sampleState(0), blocks: sampleState(0).blocks.map((b, i) => ({ ...b, domain: i === 0 ? DOMAIN_OBJ : DOMAIN_MEM })) };
+    const bytes = await writeSample(everyKind11().slice(0, 8), { chunkSize: 64, checkpointEvery: 1, checkpoint: () => state, header: { requiredFeatures: FEATURES_1_1 } });
+    const file = await openTrace(bytes);
+    const cp = await file.checkpoint(file.index.find((e) => e.type === 3)!);
+    expect(cp.blocks.map((b) => [b.id, b.large, b.domain])).toEqual([...state.blocks].sort((a, b) => a.id - b.id).map((b) => [b.id, b.large, b.domain]));
+    await expect(writeSample(everyKind().slice(0, 8), { chunkSize: 64, checkpointEvery: 1, checkpoint: () => state })).rejects.toThrow(/FEATURE_DOMAINS/);
   });
 
   it('refuses what a 1.1 file may not hold', async () => {

@@ -144,7 +144,17 @@ function checkpointOf(o: Json): TraceCheckpointState {
     return v as Json[];
   };
   return {
-    blocks: arr('blocks').map((b) => ({ id: num(b, 'id'), size: num(b, 'size'), large: b['large'] === true, cls: num(b, 'cls'), arena: num(b, 'arena'), pool: num(b, 'pool'), block: num(b, 'block'), stack: num(b, 'stack') })),
+    blocks: arr('blocks').map((b) => ({
+      id: num(b, 'id'),
+      size: num(b, 'size'),
+      large: b['large'] === true,
+      cls: num(b, 'cls'),
+      arena: num(b, 'arena'),
+      pool: num(b, 'pool'),
+      block: num(b, 'block'),
+      stack: num(b, 'stack'),
+      ...(b['domain'] === undefined ? {} : { domain: num(b, 'domain') }),
+    })),
     arenas: arr('arenas').map((a) => {
       const used = a['used'];
       if (!Array.isArray(used)) throw new LineError('"used" must be an array');

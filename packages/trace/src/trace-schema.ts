@@ -12,8 +12,8 @@ function line(t: string, description: string, props: Record<string, Schema>, req
   return { type: 'object', description, properties: { t: { const: t }, ...props }, required: ['t', ...required], additionalProperties: false };
 }
 
-function obj(props: Record<string, Schema>): Schema {
-  return { type: 'object', properties: props, required: Object.keys(props), additionalProperties: false };
+function obj(props: Record<string, Schema>, optional: readonly string[] = []): Schema {
+  return { type: 'object', properties: props, required: Object.keys(props).filter((k) => !optional.includes(k)), additionalProperties: false };
 }
 
 /**
@@ -62,7 +62,7 @@ export function traceJsonlSchema(): Schema {
       {
         seq: uint('events before it'),
         time: uint('time of the last event before it'),
-        blocks: { type: 'array', items: obj({ id: uint('block id'), size: uint('size'), large: { type: 'boolean' }, cls: uint('size class'), arena: uint('arena id'), pool: uint('pool index'), block: uint('block index'), stack: uint('stack id') }) },
+        blocks: { type: 'array', items: obj({ id: uint('block id'), size: uint('size'), large: { type: 'boolean' }, cls: uint('size class'), arena: uint('arena id'), pool: uint('pool index'), block: uint('block index'), stack: uint('stack id'), domain: uint('allocation domain (1.1): 1 MEM, 2 OBJ, 3 RAW; absent = unknown') }, ['domain']) },
         arenas: { type: 'array', items: obj({ arena: uint('arena id'), base: uint('base address'), pools: uint('pools'), used: { type: 'array', items: obj({ pool: uint('pool index'), cls: uint('size class'), used: uint('blocks in use') }) } }) },
         objects: { type: 'array', items: obj({ id: uint('object id'), type: uint('type name string id'), refcount: uint('reference count'), generation: uint('gc generation, 3 = untracked') }) },
       },

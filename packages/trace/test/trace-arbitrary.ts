@@ -67,7 +67,8 @@ export function randomTrace(maxEvents = 300): fc.Arbitrary<{ events: TraceEventI
       });
       const requiredFeatures = (domains ? FEATURE_DOMAINS : 0) | (reallocClass ? FEATURE_REALLOC_CLASS : 0);
       const opts: TraceWriterOpts = { codec, chunkSize, checkpointEvery, header: { clockUnit: clock, requiredFeatures } };
-      if (checkpointEvery > 0) opts.checkpoint = () => sampleState(time);
+      // With domains, checkpoint blocks carry theirs (1.1: flags bits 1-2).
+      if (checkpointEvery > 0) opts.checkpoint = () => (domains ? { ...sampleState(time), blocks: sampleState(time).blocks.map((b, i) => ({ ...b, domain: 1 + (i % 3) })) } : sampleState(time));
       return { events: list, opts, write: () => writeSample(list, opts) };
     });
 }
