@@ -16,6 +16,7 @@ import {
   KIND_POOL_INIT,
   KIND_POOL_REUSE,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
   readTrace,
 } from '@pymem/trace';
@@ -37,6 +38,7 @@ const L_KIND_POOL_FULL = KIND_POOL_FULL;
 const L_KIND_POOL_INIT = KIND_POOL_INIT;
 const L_KIND_POOL_REUSE = KIND_POOL_REUSE;
 const L_KIND_REALLOC = KIND_REALLOC;
+const L_KIND_REALLOC_CLASS = KIND_REALLOC_CLASS;
 const L_KIND_REALLOC_LARGE = KIND_REALLOC_LARGE;
 
 /** The first thing a trace replay found that differs from the trace. */
@@ -219,6 +221,7 @@ export class TraceVerifier {
           break;
         }
         case L_KIND_REALLOC:
+        case L_KIND_REALLOC_CLASS: // in place, the block kept in its bigger class
         case L_KIND_REALLOC_LARGE: {
           const large = k === L_KIND_REALLOC_LARGE;
           const old = this.addr.get(oldId[i]! + 1);
