@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { ROUTE_PYMALLOC, createLinearHeap } from '@pymem/arena';
 import type { TraceEventData } from '@pymem/trace';
 import {
+  FEATURE_REALLOC_CLASS,
   KIND_ARENA_ALLOC,
   KIND_ARENA_FREE,
   KIND_CALLOC,
@@ -23,6 +24,7 @@ import {
   KIND_POOL_INIT,
   KIND_POOL_REUSE,
   KIND_REALLOC,
+  KIND_REALLOC_CLASS,
   KIND_REALLOC_LARGE,
   GC_OUTCOMES,
   LEVEL_ALLOCATOR,
@@ -138,6 +140,8 @@ export async function traceRun(src: string, opts: TraceRunOpts = {}): Promise<Tr
       arenaSize: g.arenaSize,
       level,
       clockUnit: 'event',
+      // A realloc that keeps its block in a bigger class says so (format 1.1).
+      requiredFeatures: FEATURE_REALLOC_CLASS,
     },
   });
   const e = emptyEvent();
@@ -245,14 +249,14 @@ export async function traceRun(src: string, opts: TraceRunOpts = {}): Promise<Tr
       }
       const cls = classOf(size, route);
       const inPlace = newAddress === oldAddress;
-      const x = ev(cls === NO_CLASS ? KIND_REALLOC_LARGE : KIND_REALLOC);
+      // In place, pymalloc keeps the block while the new size is above 3/4 of it: the block's class may be above the size's.
+      const kept = inPlace && cls !== NO_CLASS && b.cls !== cls;
+      const x = ev(cls === NO_CLASS ? KIND_REALLOC_LARGE : kept ? KIND_REALLOC_CLASS : KIND_REALLOC);
       x.oldId = b.id;
       x.oldSize = b.size;
       x.id = inPlace ? b.id : nextId++;
       x.size = size;
-      // a block kept in place stays where it is (pymalloc may keep it in its bigger class); the event names the class of the new size
       locate(x, newAddress, inPlace && cls !== NO_CLASS ? b.cls : cls);
-      if (cls !== NO_CLASS) x.cls = cls;
       w.append(x);
       live.delete(oldAddress);
       live.set(newAddress, { id: x.id, size, cls: inPlace && cls !== NO_CLASS ? b.cls : cls });
