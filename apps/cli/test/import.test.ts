@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -257,6 +257,27 @@ describe('pymem convert, validate, recover', () => {
     const b = await run('convert', jsonl, back, '--to', 'bin');
     expect(b.code).toBe(0);
     expect(Buffer.compare(readFileSync(back), readFileSync(startup()))).toBe(0);
+  });
+
+  it('convert streams: line counts and sizes are reported, stdout gives the same text, and a failed conversion leaves the existing output as it was', async () => {
+    const jsonl = join(dir, 'startup-2.jsonl');
+    const a = await run('convert', startup(), jsonl);
+    const text = readFileSync(jsonl, 'utf8');
+    const lines = text.split('\n').length - 1;
+    expect(a.out).toBe(`${startup()} (binary, ${readFileSync(startup()).length.toLocaleString('en-US')} bytes) -> ${jsonl} (JSONL, ${Buffer.byteLength(text).toLocaleString('en-US')} bytes (${lines.toLocaleString('en-US')} lines))\n`);
+    expect((await run('convert', startup(), '-', '--to', 'jsonl')).out).toBe(text);
+    // A bad line in the middle: exit 2 naming the line; the earlier output file is untouched, no temporary file is left.
+    const broken = join(dir, 'broken.jsonl');
+    const all = text.split('\n');
+    all[Math.floor(all.length / 2)] = '{"t":"malloc","seq":"oops"}';
+    writeFileSync(broken, all.join('\n'));
+    const target = join(dir, 'keep.pymem');
+    writeFileSync(target, 'precious');
+    const r = await run('convert', broken, target, '--to', 'bin');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^pymem: ${broken}: JSONL line ${Math.floor(all.length / 2) + 1} \\(character \\d+\\): `));
+    expect(readFileSync(target, 'utf8')).toBe('precious');
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
   it('validate: 0 for a good file, 1 with the offset of a corrupted byte', async () => {

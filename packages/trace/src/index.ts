@@ -81,7 +81,7 @@ export type { TraceEventData, TraceEventInit } from './trace-event.js';
 export { HEADER_FIELDS, decodeTraceHeader, encodeTraceHeader, sizeClassCount, traceHeader } from './trace-header.js';
 export type { TraceHeader, TraceHeaderInit } from './trace-header.js';
 export type { TraceIndexEntry } from './trace-index.js';
-export { fromJsonl, toJsonl } from './trace-jsonl.js';
+export { fromJsonl, fromJsonlLines, toJsonl, toJsonlChunks } from './trace-jsonl.js';
 export { jsonEventFields } from './trace-jsonl-fields.js';
 export type { JsonEventField } from './trace-jsonl-fields.js';
 export {

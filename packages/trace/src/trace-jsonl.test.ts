@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { everyKind, sampleState, writeSample } from '../test/trace-samples.js';
 import { CHUNK_SYNC_FREE_TYPE, randomTrace } from '../test/trace-arbitrary.js';
 import { TraceAssembler } from './trace-assembler.js';
-import { fromJsonl, toJsonl } from './trace-jsonl.js';
+import { fromJsonl, fromJsonlLines, toJsonl, toJsonlChunks } from './trace-jsonl.js';
 import { traceJsonlSchema } from './trace-schema.js';
 import { traceHeader } from './trace-header.js';
 import { MemorySink } from './trace-sink.js';
@@ -62,12 +62,44 @@ describe('JSONL form', () => {
     );
   });
 
+  it(`streams both ways: toJsonlChunks gives whole lines per chunk, fromJsonlLines reads async lines (CRLF too) into a sink (${RUNS} runs)`, async () => {
+    async function* lines(text: string, crlf: boolean): AsyncGenerator<string> {
+      for (const l of text.split('\n').slice(0, -1)) {
+        await Promise.resolve(); // as a file stream would, between lines
+        yield crlf ? `${l}\r` : l;
+      }
+    }
+    await fc.assert(
+      fc.asyncProperty(randomTrace(), fc.boolean(), async (t, crlf) => {
+        const bytes = await t.write();
+        const pieces: string[] = [];
+        const progress: number[] = [];
+        for await (const p of toJsonlChunks(bytes, (done, total) => {
+          expect(total).toBe(bytes.length);
+          progress.push(done);
+        }))
+          pieces.push(p);
+        expect(pieces.every((p) => p.endsWith('\n'))).toBe(true);
+        expect(pieces.join('')).toBe(await toJsonl(bytes));
+        // One piece for the header, one per chunk (index included), one for a trailer.
+        expect(progress).toEqual([...progress].sort((a, b) => a - b));
+        expect(pieces.length).toBeGreaterThanOrEqual(progress.length + 1);
+        const sink = new MemorySink();
+        await fromJsonlLines(lines(pieces.join(''), crlf), sink);
+        expect(sink.bytes()).toEqual(bytes);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('reports bad lines as E_JSONL with the character offset', async () => {
     const text = await toJsonl(await writeSample(everyKind().slice(0, 2)));
     const bad = text.replace('"tid":77', '"tid":-1');
     await expect(fromJsonl(bad)).rejects.toMatchObject({ code: 'E_JSONL', offset: bad.indexOf('{"t":"thread"'), message: expect.stringMatching(/"tid" must be a non-negative integer/) as unknown });
     await expect(fromJsonl('')).rejects.toMatchObject({ code: 'E_JSONL', message: expect.stringMatching(/no header/) as unknown });
     await expect(fromJsonl(text.replace('"seq":1', '"seq":5'))).rejects.toMatchObject({ code: 'E_JSONL' });
+    // Streamed a line at a time, the offset counts one newline per line: the same as in the whole text.
+    await expect(fromJsonlLines(bad.split('\n'), new MemorySink())).rejects.toMatchObject({ code: 'E_JSONL', offset: bad.indexOf('{"t":"thread"') });
   });
 
   it('schema.json is generated from the record table', async () => {

@@ -15,6 +15,7 @@ import { jsonEventFields } from './trace-jsonl-fields.js';
 import type { JsonEventField } from './trace-jsonl-fields.js';
 import { KIND_BY_NAME, RECORD_KINDS } from './trace-record-kinds.js';
 import { MemorySink } from './trace-sink.js';
+import type { TraceSink } from './trace-sink.js';
 
 const CHUNK_NAMES: Record<number, string> = { [CHUNK_DICTIONARY]: 'dictionary', [CHUNK_EVENTS]: 'events', [CHUNK_CHECKPOINT]: 'checkpoint' };
 const CODEC_NAMES: Record<number, string> = { [CODEC_NONE]: 'none', [CODEC_DEFLATE_RAW]: 'deflate-raw' };
@@ -49,22 +50,22 @@ function eventLines(b: TraceEventBatch, fields: Map<number, JsonEventField[]>, o
 }
 
 /**
- * Converts a trace to its lossless JSONL form: a header line, then for each
- * chunk a `chunk` line followed by its records, one JSON object per line
- * (`docs/format.md` names every field; `@pymem/trace/schema.json` is the
- * JSON Schema of a line). `fromJsonl(await toJsonl(b))` gives `b` back
- * byte for byte.
+ * The lossless JSONL form of a trace, a piece at a time: the header line,
+ * then for each chunk its `chunk` line and its records, one JSON object per
+ * line (`docs/format.md` names every field; `@pymem/trace/schema.json` is
+ * the JSON Schema of a line). Each piece is whole lines, each ending with a
+ * newline, and holds at most one chunk's records, so the text of a trace of
+ * any length can be written out without ever being whole in memory.
  *
  * @param bytes - a trace that reads without error
- * @returns the JSONL text (ending with a newline)
+ * @param onChunk - called after each chunk with the bytes of the trace read so far and in all
  * @throws {@link TraceFormatError} on bad input
  */
-export async function toJsonl(bytes: Uint8Array): Promise<string> {
+export async function* toJsonlChunks(bytes: Uint8Array, onChunk?: (done: number, total: number) => void): AsyncGenerator<string, void, undefined> {
   const { header, end } = decodeTraceHeader(bytes);
-  const out: string[] = [];
   const head: Record<string, unknown> = { t: 'header', format: `${header.versionMajor}.${header.versionMinor}` };
   for (const [, name] of HEADER_FIELDS) head[name] = header[name];
-  out.push(JSON.stringify(head));
+  yield JSON.stringify(head) + '\n';
   const fields = fieldTables(header);
   const dict = new TraceDictionary();
   const hasTrailer = decodeTrailer(bytes) !== undefined;
@@ -74,32 +75,48 @@ export async function toJsonl(bytes: Uint8Array): Promise<string> {
   for (let pos = end; pos < stop; ) {
     const info: ChunkInfo = parseChunk(view, pos);
     pos = info.end;
+    const out: string[] = [];
     const codec = CODEC_NAMES[info.codec];
     const name = CHUNK_NAMES[info.type];
     if (info.type === CHUNK_INDEX) {
       out.push('{"t":"index"}');
-      continue;
-    }
-    if (name === undefined || codec === undefined) {
+    } else if (name === undefined || codec === undefined) {
       const stored = bytes.subarray(info.payloadOffset, info.payloadOffset + info.payloadLength);
       out.push(
         JSON.stringify({ t: 'chunk', type: info.type, codec: info.codec, flags: info.flags, firstSeq: info.firstSeq, firstTime: info.firstTime, records: info.records, rawLength: info.rawLength, stored: toBase64(stored) }),
       );
-      continue;
-    }
-    out.push(info.flags === 0 ? `{"t":"chunk","type":"${name}","codec":"${codec}"}` : `{"t":"chunk","type":"${name}","codec":"${codec}","flags":${info.flags}}`);
-    if (info.type === CHUNK_DICTIONARY) {
-      for (const e of await decodeDictionaryChunk(view, info, dict)) out.push(JSON.stringify(e));
-    } else if (info.type === CHUNK_EVENTS) {
-      reuse = await decodeEventsChunk(header, view, info, 0, reuse);
-      eventLines(reuse, fields, out);
     } else {
-      const cp = await decodeCheckpointChunk(view, info);
-      out.push(JSON.stringify({ t: 'checkpoint', seq: cp.seq, time: cp.time, blocks: cp.blocks, arenas: cp.arenas, objects: cp.objects }));
+      out.push(info.flags === 0 ? `{"t":"chunk","type":"${name}","codec":"${codec}"}` : `{"t":"chunk","type":"${name}","codec":"${codec}","flags":${info.flags}}`);
+      if (info.type === CHUNK_DICTIONARY) {
+        for (const e of await decodeDictionaryChunk(view, info, dict)) out.push(JSON.stringify(e));
+      } else if (info.type === CHUNK_EVENTS) {
+        reuse = await decodeEventsChunk(header, view, info, 0, reuse);
+        eventLines(reuse, fields, out);
+      } else {
+        const cp = await decodeCheckpointChunk(view, info);
+        out.push(JSON.stringify({ t: 'checkpoint', seq: cp.seq, time: cp.time, blocks: cp.blocks, arenas: cp.arenas, objects: cp.objects }));
+      }
     }
+    yield out.join('\n') + '\n';
+    onChunk?.(pos, bytes.length);
   }
-  if (hasTrailer) out.push('{"t":"trailer"}');
-  return out.join('\n') + '\n';
+  if (hasTrailer) yield '{"t":"trailer"}\n';
+}
+
+/**
+ * Converts a trace to its lossless JSONL form, whole (see
+ * {@link toJsonlChunks} for a trace whose text is too big for one string:
+ * V8 strings stop at about 512 M characters, some 4 M events).
+ * `fromJsonl(await toJsonl(b))` gives `b` back byte for byte.
+ *
+ * @param bytes - a trace that reads without error
+ * @returns the JSONL text (ending with a newline)
+ * @throws {@link TraceFormatError} on bad input
+ */
+export async function toJsonl(bytes: Uint8Array): Promise<string> {
+  const parts: string[] = [];
+  for await (const piece of toJsonlChunks(bytes)) parts.push(piece);
+  return parts.join('');
 }
 
 type Json = Record<string, unknown>;
@@ -164,6 +181,16 @@ function checkpointOf(o: Json): TraceCheckpointState {
   };
 }
 
+/** The lines of a text, without their newlines (no array of them all). */
+function* linesOf(text: string): Generator<string, void, undefined> {
+  for (let at = 0; at < text.length; ) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    yield text.slice(at, nl);
+    at = nl + 1;
+  }
+}
+
 /**
  * Converts the JSONL form back to the binary trace (the exact bytes
  * `toJsonl` read, chunking, codecs and dictionary placement included).
@@ -174,6 +201,19 @@ function checkpointOf(o: Json): TraceCheckpointState {
  */
 export async function fromJsonl(text: string): Promise<Uint8Array> {
   const sink = new MemorySink();
+  await fromJsonlLines(linesOf(text), sink);
+  return sink.bytes();
+}
+
+/**
+ * Converts the JSONL form back to the binary trace, a line at a time, into
+ * `sink` (which it closes): the text never needs to be whole in memory.
+ *
+ * @param lines - the JSONL lines in order, without their newlines (a trailing `\r` is ignored)
+ * @param sink - where the trace's bytes go
+ * @throws {@link TraceFormatError} `E_JSONL` with the character offset of the bad line (counting one newline per line)
+ */
+export async function fromJsonlLines(lines: Iterable<string> | AsyncIterable<string>, sink: TraceSink): Promise<void> {
   let asm: TraceAssembler | undefined;
   let fields = new Map<number, JsonEventField[]>();
   let chunk: { type: string; codec: number; flags: number } | undefined;
@@ -197,10 +237,7 @@ export async function fromJsonl(text: string): Promise<Uint8Array> {
   let at = 0;
   let lineNo = 0;
   try {
-    for (; at < text.length; lineNo++) {
-      let nl = text.indexOf('\n', at);
-      if (nl < 0) nl = text.length;
-      const line = text.slice(at, nl);
+    for await (const line of lines) {
       if (line.trim() !== '') {
         let o: Json;
         try {
@@ -258,14 +295,14 @@ export async function fromJsonl(text: string): Promise<Uint8Array> {
           enc.append(e);
         }
       }
-      at = nl + 1;
+      at += line.length + 1;
+      lineNo++;
     }
     if (asm === undefined) throw new LineError('no header line');
     flush();
   } catch (e) {
-    if (e instanceof LineError || e instanceof RangeError) throw new TraceFormatError('E_JSONL', Math.min(at, text.length), `JSONL line ${lineNo + 1} (character ${at}): ${e.message}`);
+    if (e instanceof LineError || e instanceof RangeError) throw new TraceFormatError('E_JSONL', at, `JSONL line ${lineNo + 1} (character ${at}): ${e.message}`);
     throw e;
   }
   await asm.finish(index, trailer);
-  return sink.bytes();
 }
