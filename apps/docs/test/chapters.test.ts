@@ -1,47 +1,24 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, RESULTS_DIR, SITE_DIST, SKIP_REASON } from './browser.js';
-import { serveStatic } from './serve.js';
+import type { SiteSession } from './browser.js';
+import { RESULTS_DIR, SKIP_REASON, openSite } from './browser.js';
 
 if (SKIP_REASON !== undefined) console.warn(`chapter browser tests skipped: ${SKIP_REASON}`);
 
 /** The refcounting, usedpools/freepools and arena pinning chapters: each widget renders and reacts to a click and to the keyboard. */
 describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'the guide chapters in Chromium' : `the guide chapters in Chromium: SKIPPED, ${SKIP_REASON}`, () => {
-  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
-  let browser: Browser | undefined;
-  let base = '';
-  const foreign: string[] = [];
-  const errors: string[] = [];
-
+  let site: SiteSession | undefined;
   beforeAll(async () => {
-    for (const page of ['refcounting', 'pools-and-lists', 'arena-pinning']) {
-      if (!existsSync(join(SITE_DIST, 'guide', `${page}.html`))) throw new Error(`no guide/${page}.html in ${SITE_DIST}: build the site first (pnpm --filter @pymem/docs build)`);
-    }
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    server = await serveStatic(SITE_DIST);
-    base = server.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    site = await openSite(['guide/refcounting', 'guide/pools-and-lists', 'guide/arena-pinning']);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await site?.close();
   });
 
-  async function open(path: string): Promise<Page> {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 1400 } });
-    page.setDefaultTimeout(20_000);
-    page.on('request', (r) => {
-      const url = r.url();
-      if (!url.startsWith(base) && !url.startsWith('data:')) foreign.push(url);
-    });
-    page.on('pageerror', (e) => errors.push(`${path}: ${e.message}`));
-    await page.goto(`${base}${path}`, { waitUntil: 'networkidle' });
-    return page;
-  }
+  const open = (path: string): Promise<Page> => site!.open(path);
 
   const text = async (page: Page, id: string): Promise<string> => (await page.getByTestId(id).textContent()) ?? '';
 
@@ -181,7 +158,7 @@ describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'the guid
 
   test('the chapters load nothing from outside the site and throw nothing', () => {
     for (const f of ['guide-refcounting.png', 'guide-pools-and-lists.png', 'guide-arena-pinning.png']) expect(existsSync(join(RESULTS_DIR, f))).toBe(true);
-    expect(foreign).toEqual([]);
-    expect(errors).toEqual([]);
+    expect(site!.foreign).toEqual([]);
+    expect(site!.errors).toEqual([]);
   });
 });

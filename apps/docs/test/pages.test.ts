@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KIND_ARENA_ALLOC, KIND_FREE, KIND_MALLOC, MemorySink, TraceWriter } from '@pymem/trace';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, RESULTS_DIR, SITE_DIST, SKIP_REASON } from './browser.js';
-import { serveStatic } from './serve.js';
+import type { SiteSession } from './browser.js';
+import { RESULTS_DIR, SKIP_REASON, openSite } from './browser.js';
 
 if (SKIP_REASON !== undefined) console.warn(`playground, viewer and reference browser tests skipped: ${SKIP_REASON}`);
 
@@ -26,38 +25,16 @@ async function smallTrace(): Promise<Buffer> {
 
 /** The playground, the bytecode chapter, the trace viewer, the bundled capture, the guide index, the performance page and the API pages. */
 describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'playground, viewer and reference pages in Chromium' : `playground, viewer and reference pages in Chromium: SKIPPED, ${SKIP_REASON}`, () => {
-  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
-  let browser: Browser | undefined;
-  let base = '';
-  const foreign: string[] = [];
-  const errors: string[] = [];
-
+  let site: SiteSession | undefined;
   beforeAll(async () => {
-    for (const page of ['playground', 'viewer', 'bundled-capture', 'performance', 'guide/bytecode', 'guide/index']) {
-      if (!existsSync(join(SITE_DIST, `${page}.html`))) throw new Error(`no ${page}.html in ${SITE_DIST}: build the site first (pnpm --filter @pymem/docs build)`);
-    }
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    server = await serveStatic(SITE_DIST);
-    base = server.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    site = await openSite(['playground', 'viewer', 'bundled-capture', 'performance', 'guide/bytecode', 'guide/index']);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await site?.close();
   });
 
-  async function open(path: string): Promise<Page> {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 1400 } });
-    page.setDefaultTimeout(20_000);
-    page.on('request', (r) => {
-      const url = r.url();
-      if (!url.startsWith(base) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
-    });
-    page.on('pageerror', (e) => errors.push(`${path}: ${e.message}`));
-    await page.goto(`${base}${path}`, { waitUntil: 'networkidle' });
-    return page;
-  }
+  const open = (path: string): Promise<Page> => site!.open(path);
 
   const text = async (page: Page, id: string): Promise<string> => (await page.getByTestId(id).first().textContent()) ?? '';
   const shot = async (page: Page, name: string): Promise<void> => {
@@ -294,7 +271,7 @@ describe.skipIf(SKIP_REASON !== undefined)(SKIP_REASON === undefined ? 'playgrou
   });
 
   test('nothing was requested from outside the site, nothing threw', () => {
-    expect(foreign).toEqual([]);
-    expect(errors).toEqual([]);
+    expect(site!.foreign).toEqual([]);
+    expect(site!.errors).toEqual([]);
   });
 });
