@@ -39,6 +39,20 @@ describe('pymem summary', () => {
     expect(r.out).toContain('marks and gc');
   });
 
+  it('splits the blocks by allocation domain (MEM, OBJ): the line agrees with --json, and the live blocks add up', async () => {
+    const j = JSON.parse((await run('summary', startup, '--json')).out) as { end: { liveBlocks: number }; domains: { allocated: { blocks: number[]; bytes: number[] }; liveAtEnd: { blocks: number[] } } };
+    const d = j.domains;
+    expect(d.allocated.blocks[0]).toBe(0); // an imported capture knows every request's domain
+    expect(d.allocated.blocks[1]).toBeGreaterThan(0);
+    expect(d.allocated.blocks[2]).toBeGreaterThan(d.allocated.blocks[1]!);
+    expect(d.liveAtEnd.blocks.reduce((a, b) => a + b, 0)).toBe(j.end.liveBlocks);
+    const c = (x: number | undefined): string => (x ?? 0).toLocaleString('en-US');
+    const text = (await run('summary', startup)).out;
+    expect(text).toContain(
+      `\ndomains   MEM ${c(d.allocated.blocks[1])} blocks allocated (${c(d.allocated.bytes[1])} bytes), ${c(d.liveAtEnd.blocks[1])} live at the end; OBJ ${c(d.allocated.blocks[2])} blocks allocated (${c(d.allocated.bytes[2])} bytes), ${c(d.liveAtEnd.blocks[2])} live at the end\n`,
+    );
+  });
+
   it('refuses a raw capture with a hint, and a bad option', async () => {
     const raw = await run('summary', join(TRACES, 'startup.bin.gz'));
     expect(raw.code).toBe(2);

@@ -30,7 +30,17 @@ export function printSummaryFacts(o: Output, path: string, s: TraceSummary): voi
   const last = s.samples.at(-1);
   if (last !== undefined) o.out(`fill      ${pct(last.fragmentation)} of the arena bytes hold live pymalloc blocks at the end\n`);
   o.out(`temporary ${n(s.temporaries.totalBlocks)} blocks (${n(s.temporaries.totalBytes)} bytes) freed within ${n(s.temporaries.window)} events of their allocation\n`);
+  // Traces with the domains feature (format 1.1): PyMem_* (MEM), PyObject_* (OBJ) and PyMem_Raw* (RAW) requests apart.
+  const d = s.domains;
+  const named = DOMAIN_NAMES.map((name, i) => ({ name, i })).filter(({ i }) => (d.allocated.blocks[i] ?? 0) > 0);
+  if (named.length > 0) {
+    const part = ({ name, i }: { name: string; i: number }): string => `${name} ${n(d.allocated.blocks[i] ?? 0)} blocks allocated (${n(d.allocated.bytes[i] ?? 0)} bytes), ${n(d.liveAtEnd.blocks[i] ?? 0)} live at the end`;
+    o.out(`domains   ${named.map(part).join('; ')}\n`);
+  }
 }
+
+/** `summarizeTrace`'s domain indices: 0 unknown, 1 MEM, 2 OBJ, 3 RAW. */
+const DOMAIN_NAMES = ['unknown', 'MEM', 'OBJ', 'RAW'] as const;
 
 /** Prints a trace summary as text. */
 export function printSummary(o: Output, path: string, s: TraceSummary, top: number): void {
