@@ -33,9 +33,10 @@ const INDEX_FIELDS: readonly (keyof TraceIndexEntry)[] = ['type', 'offset', 'len
  * (its writer did not finish) is valid.
  *
  * @param bytes - the trace
+ * @param onEvents - called after each batch with the events read so far
  * @returns the first problem, if any, with its byte offset
  */
-export async function validateTrace(bytes: Uint8Array): Promise<TraceValidation> {
+export async function validateTrace(bytes: Uint8Array, onEvents?: (events: number) => void): Promise<TraceValidation> {
   const v: TraceValidation = { valid: true, problem: null, header: undefined, chunks: { dictionary: 0, events: 0, checkpoint: 0, other: 0 }, events: 0, indexEntries: 0, complete: false };
   const fail = (code: string, offset: number, message: string): TraceValidation => {
     v.valid = false;
@@ -44,7 +45,10 @@ export async function validateTrace(bytes: Uint8Array): Promise<TraceValidation>
   };
   const reader = readTrace(bytes, { onCheckpoint: () => undefined, reuseBatches: true });
   try {
-    for await (const b of reader) v.events += b.length;
+    for await (const b of reader) {
+      v.events += b.length;
+      onEvents?.(v.events);
+    }
   } catch (e) {
     v.header = reader.header;
     if (e instanceof TraceFormatError) return fail(e.code, e.offset, e.message);

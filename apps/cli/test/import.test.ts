@@ -39,6 +39,7 @@ import {
 import { readRawCaptureFile } from '@pymem/trace/node';
 import { describe, expect, it } from 'vitest';
 import { importCapture } from '../src/import.js';
+import { validateTrace } from '../src/trace-validate.js';
 import { TRACES, run } from './helpers.js';
 
 // The four real CPython 3.11.7 captures: allocation results, statistics dumps.
@@ -278,6 +279,15 @@ describe('pymem convert, validate, recover', () => {
     expect(r.err).toMatch(new RegExp(`^pymem: ${broken}: JSONL line ${Math.floor(all.length / 2) + 1} \\(character \\d+\\): `));
     expect(readFileSync(target, 'utf8')).toBe('precious');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('validateTrace reports the events read after each batch (what the progress bar shows)', async () => {
+    const seen: number[] = [];
+    const v = await validateTrace(new Uint8Array(readFileSync(startup())), (e) => seen.push(e));
+    expect(v.valid).toBe(true);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every((e, i) => i === 0 || e > seen[i - 1]!)).toBe(true);
+    expect(seen.at(-1)).toBe(v.events);
   });
 
   it('validate: 0 for a good file, 1 with the offset of a corrupted byte', async () => {

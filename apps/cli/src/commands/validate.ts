@@ -3,15 +3,22 @@ import { formatPyVersion } from '@pymem/trace';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
 import { n, style } from '../output.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import { readInput, requireTrace } from '../trace-input.js';
 import { validateTrace } from '../trace-validate.js';
 import type { CommandContext } from './command.js';
 
 /** `pymem validate FILE`: exit 0 valid, 1 invalid (the first problem and its byte offset). */
-export async function validateCommand(o: Output, path: string, opts: { json?: boolean }): Promise<number> {
+export async function validateCommand(o: Output, path: string, opts: { json?: boolean }, progress: Progress = NO_PROGRESS): Promise<number> {
   const bytes = await readInput(path);
   requireTrace(path, bytes);
-  const v = await validateTrace(bytes);
+  let v;
+  try {
+    v = await validateTrace(bytes, (events) => progress.update(events, 'validate'));
+  } finally {
+    progress.stop();
+  }
   if (opts.json === true) {
     o.out(`${JSON.stringify({ trace: path, bytes: bytes.length, ...v }, null, 2)}\n`);
     return v.valid ? EXIT_OK : EXIT_CHECK_FAILED;
@@ -41,6 +48,6 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
     .argument('<trace>', 'the trace (.pymem), or - for stdin')
     .option('--json', 'print the result as JSON')
     .action(async (trace: string, opts: { json?: boolean }) => {
-      ctx.setCode(await validateCommand(ctx.o, trace, opts));
+      ctx.setCode(await validateCommand(ctx.o, trace, opts, ctx.progress?.(opts.json) ?? NO_PROGRESS));
     });
 }
