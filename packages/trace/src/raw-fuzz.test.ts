@@ -10,6 +10,7 @@ import { decodeRawCapture } from './decode-raw-capture.js';
 import { encodeRawCapture } from './encode-raw-capture.js';
 import { RawRecordDecoder } from './raw-record-decoder.js';
 import { TraceFormatError } from './trace-format-error.js';
+import { byteMutationFields, mutate } from '../test/mutation.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 2000);
 const TIMEOUT = Math.max(60_000, RUNS * 2);
@@ -43,29 +44,10 @@ function check(bytes: Uint8Array, chunk: number): Outcome {
   return whole;
 }
 
-const patch = fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) });
 const mutation = fc.record({
-  patches: fc.array(patch, { maxLength: 6 }),
-  cut: fc.option(fc.nat(), { nil: undefined }),
-  splice: fc.option(fc.record({ at: fc.nat(), remove: fc.nat({ max: 12 }), insert: fc.uint8Array({ maxLength: 12 }) }), { nil: undefined }),
+  ...byteMutationFields(6),
   chunk: fc.integer({ min: 1, max: 64 }),
 });
-
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-
-function mutate(base: Uint8Array, m: Mutation): Uint8Array {
-  let bytes = base.slice();
-  if (m.splice !== undefined && bytes.length > 0) {
-    const at = m.splice.at % bytes.length;
-    const out = new Uint8Array(bytes.length - Math.min(m.splice.remove, bytes.length - at) + m.splice.insert.length);
-    out.set(bytes.subarray(0, at));
-    out.set(m.splice.insert, at);
-    out.set(bytes.subarray(at + m.splice.remove), at + m.splice.insert.length);
-    bytes = out;
-  }
-  for (const p of m.patches) if (bytes.length > 0) bytes[p.at % bytes.length] = p.value;
-  return m.cut === undefined ? bytes : bytes.subarray(0, m.cut % (bytes.length + 1));
-}
 
 describe('fuzz: the decoders fail only with TraceFormatError at an in-range offset', () => {
   let prefix: Uint8Array;

@@ -14,6 +14,7 @@ import { recoverTrace } from './recover-trace.js';
 import { encodeTraceHeader, traceHeader } from './trace-header.js';
 import { TraceFormatError } from './trace-format-error.js';
 import { fromJsonl, toJsonl } from './trace-jsonl.js';
+import { byteMutationFields, mutate } from '../test/mutation.js';
 
 const RUNS = Number(process.env['TRACE_FUZZ_RUNS'] ?? 1500);
 const TIMEOUT = Math.max(60_000, RUNS * 3);
@@ -66,28 +67,10 @@ async function check(bytes: Uint8Array, piece: number): Promise<void> {
   await outcome(() => toJsonl(bytes), bytes.length);
 }
 
-const patch = fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) });
 const mutation = fc.record({
-  patches: fc.array(patch, { maxLength: 4 }),
-  cut: fc.option(fc.nat(), { nil: undefined }),
-  splice: fc.option(fc.record({ at: fc.nat(), remove: fc.nat({ max: 12 }), insert: fc.uint8Array({ maxLength: 12 }) }), { nil: undefined }),
+  ...byteMutationFields(4),
   piece: fc.integer({ min: 1, max: 200 }),
 });
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-
-function mutate(base: Uint8Array, m: Mutation): Uint8Array {
-  let bytes = base.slice();
-  if (m.splice !== undefined) {
-    const at = m.splice.at % bytes.length;
-    const out = new Uint8Array(bytes.length - Math.min(m.splice.remove, bytes.length - at) + m.splice.insert.length);
-    out.set(bytes.subarray(0, at));
-    out.set(m.splice.insert, at);
-    out.set(bytes.subarray(at + m.splice.remove), at + m.splice.insert.length);
-    bytes = out;
-  }
-  for (const p of m.patches) if (bytes.length > 0) bytes[p.at % bytes.length] = p.value;
-  return m.cut === undefined ? bytes : bytes.subarray(0, m.cut % (bytes.length + 1));
-}
 
 describe('fuzz: the trace decoders fail only with TraceFormatError at an in-range offset', () => {
   let stored: Uint8Array;
