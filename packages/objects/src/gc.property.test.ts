@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { ObjectSpace } from './space.js';
+import { trackLiveBlocks } from '../test/shared.js';
 
 type Kind = 'list' | 'dict' | 'tuple' | 'set' | 'instance' | 'slots' | 'method' | 'weakref' | 'int' | 'str' | 'float';
 const kinds: Kind[] = ['list', 'dict', 'tuple', 'set', 'instance', 'slots', 'method', 'weakref', 'int', 'str', 'float'];
@@ -24,15 +25,7 @@ test('random object graphs with cycles: after dropping every external reference,
       for (const n of NAMES) vm.intern(n);
       vm.gc.collect();
       // Every block allocated from here on must be freed in the end (free lists included: a full collection empties them).
-      const liveBlocks = new Set<number>();
-      vm.heap.observer = {
-        blockAlloc: (a) => liveBlocks.add(a),
-        blockFree: (a) => liveBlocks.delete(a),
-        blockRealloc: (o, n) => {
-          liveBlocks.delete(o);
-          liveBlocks.add(n);
-        },
-      };
+      const liveBlocks = trackLiveBlocks(vm.heap);
       const objs: number[] = [];
       const hashable = (x: number): boolean => ['int', 'str', 'float', 'C', 'S', 'tuple'].includes(vm.typeName(x)) && (vm.typeName(x) !== 'tuple' || vm.items(x).every(hashable));
       nodes.forEach((k, i) => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { ObjectSpace } from './space.js';
+import { trackLiveBlocks } from '../test/shared.js';
 
 type Op =
   | { kind: 'int'; v: number }
@@ -34,15 +35,7 @@ test('random create/incref/decref/insert sequences: counts stay consistent, noth
       const S = vm.defineClass('S', { slots: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] });
       for (const n of 'abcdefghij') vm.intern(n);
       // Every block allocated from here on must be freed in the end.
-      const liveBlocks = new Set<number>();
-      vm.heap.observer = {
-        blockAlloc: (a) => liveBlocks.add(a),
-        blockFree: (a) => liveBlocks.delete(a),
-        blockRealloc: (o, n) => {
-          liveBlocks.delete(o);
-          liveBlocks.add(n);
-        },
-      };
+      const liveBlocks = trackLiveBlocks(vm.heap);
       // Owned references; `born` orders objects so that containers only hold older objects (no cycles).
       const held: number[] = [];
       const born = new Map<number, number>();
