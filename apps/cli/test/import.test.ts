@@ -34,6 +34,7 @@ import {
   openTrace,
   readRawCapture,
   readTrace,
+  rebuildTrace,
   recoverTrace,
 } from '@pymem/trace';
 import { readRawCaptureFile } from '@pymem/trace/node';
@@ -360,6 +361,28 @@ describe('pymem convert, validate, recover', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out)).toMatchObject({ ok: false, chunksLost: 1, events: 165_524 - victim.records });
     expect((await run('validate', out)).code).toBe(0);
+  });
+
+  it('rebuildTrace reports its scan and its check, each up to its total (what the recover bar shows)', async () => {
+    const bytes = new Uint8Array(readFileSync(startup()));
+    const cut = bytes.subarray(0, bytes.length - 5000);
+    const seen: { done: number; total: number; phase: string }[] = [];
+    const r = await rebuildTrace(cut, (done, total, phase) => seen.push({ done, total, phase }));
+    const scan = seen.filter((s) => s.phase === 'scan');
+    const check = seen.filter((s) => s.phase === 'check');
+    expect(scan.at(-1)).toEqual({ done: cut.length, total: cut.length, phase: 'scan' });
+    // The check reads the new file without its index and trailer.
+    expect(check.at(-1)?.done).toBe(check.at(-1)?.total);
+    expect(check.at(-1)!.total).toBeLessThan(r.bytes.length);
+    expect(seen.findIndex((s) => s.phase === 'check')).toBeGreaterThan(seen.findLastIndex((s) => s.phase === 'scan'));
+    for (const list of [scan, check]) expect(list.every((s, i) => i === 0 || s.done >= list[i - 1]!.done)).toBe(true);
+  });
+
+  it('recover: an output it cannot write exits 2 and leaves no temporary file', async () => {
+    const r = await run('recover', startup(), '-o', join(dir, 'no-such-dir', 'x.pymem'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^pymem: cannot write .*no-such-dir.*x\.pymem: /);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
   it('bad input: exit 2 with one line', async () => {

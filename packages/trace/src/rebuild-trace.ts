@@ -41,11 +41,12 @@ export interface RebuiltTrace {
  * follows them.
  *
  * @param input - the trace bytes
+ * @param onProgress - called as the input is scanned (`phase` 'scan') and as the new trace is checked ('check'), with the bytes done and the total of that phase
  * @returns the new trace and what was lost
  * @throws {@link TraceFormatError} when the header is unreadable
  */
-export async function rebuildTrace(input: Uint8Array): Promise<RebuiltTrace> {
-  const { report, chunks } = await recoverTrace(input);
+export async function rebuildTrace(input: Uint8Array, onProgress?: (done: number, total: number, phase: 'scan' | 'check') => void): Promise<RebuiltTrace> {
+  const { report, chunks } = await recoverTrace(input, onProgress && ((d, t) => onProgress(d, t, 'scan')));
   const { end } = decodeTraceHeader(input);
   let keep = chunks.filter((c) => c.type !== CHUNK_INDEX);
   const all = keep.length;
@@ -69,7 +70,7 @@ export async function rebuildTrace(input: Uint8Array): Promise<RebuiltTrace> {
       ends.push(length);
     }
     const body = concat(parts, length);
-    const again = await recoverTrace(body);
+    const again = await recoverTrace(body, onProgress && ((d, t) => onProgress(d, t, 'check')));
     if (again.file === undefined) {
       const at = again.fileError?.offset ?? 0;
       const n = ends.findIndex((e) => e > at);

@@ -45,6 +45,9 @@ export interface RecoveredTrace {
   fileError: TraceFormatError | undefined;
 }
 
+/** Bytes scanned between two progress reports. */
+const PROGRESS_EVERY = 4 << 20;
+
 /** A sync marker at `at`, or the start of one cut by the end of the data. */
 function isSync(bytes: Uint8Array, at: number): boolean {
   for (let i = 0; i < 4 && at + i < bytes.length; i++) if (bytes[at + i] !== TRACE_SYNC[i]) return false;
@@ -62,6 +65,7 @@ function nextSync(bytes: Uint8Array, from: number): number {
  * the byte ranges skipped. Never throws for damage after the header.
  *
  * @param bytes - the trace
+ * @param onProgress - called with the bytes scanned so far and the total, every 4 MiB or so and at the end (a progress bar)
  * @returns the header, the good chunks, a report and (if they decode together) a {@link TraceFile}
  * @throws {@link TraceFormatError} when the header itself is unreadable
  *
@@ -71,7 +75,7 @@ function nextSync(bytes: Uint8Array, from: number): number {
  * console.log(report.chunksRecovered, report.lostRanges);
  * ```
  */
-export async function recoverTrace(bytes: Uint8Array): Promise<RecoveredTrace> {
+export async function recoverTrace(bytes: Uint8Array, onProgress?: (scanned: number, total: number) => void): Promise<RecoveredTrace> {
   const { header, end } = decodeTraceHeader(bytes);
   const chunks: ChunkInfo[] = [];
   const lostRanges: LostRange[] = [];
@@ -79,7 +83,12 @@ export async function recoverTrace(bytes: Uint8Array): Promise<RecoveredTrace> {
   const hasTrailer = decodeTrailer(bytes) !== undefined;
   const stop = hasTrailer ? bytes.length - TRACE_TRAILER_SIZE : bytes.length;
   let pos = end;
+  let reported = 0;
   while (pos < stop) {
+    if (onProgress !== undefined && pos - reported >= PROGRESS_EVERY) {
+      onProgress(pos, bytes.length);
+      reported = pos;
+    }
     let reason: string;
     try {
       const info = parseChunk(bytes.subarray(0, stop), pos);
@@ -96,6 +105,7 @@ export async function recoverTrace(bytes: Uint8Array): Promise<RecoveredTrace> {
     lostRanges.push({ offset: pos, length: next - pos, reason });
     pos = next;
   }
+  onProgress?.(bytes.length, bytes.length);
   const report: RecoveryReport = {
     chunksRecovered: chunks.length,
     chunksLost,

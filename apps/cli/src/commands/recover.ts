@@ -1,25 +1,52 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
+import type { Progress } from '../progress.js';
+import { NO_PROGRESS } from '../progress.js';
 import { rebuildTrace } from '@pymem/trace';
 import type { RebuiltTrace } from '@pymem/trace';
 import { readInput, requireTrace, traceInputError } from '../trace-input.js';
 import type { CommandContext } from './command.js';
 
+/**
+ * Writes `bytes` to `path` through a temporary file renamed over it, so that
+ * a failed write leaves an existing file as it was.
+ */
+function writeWhole(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (e) {
+    throw new CliError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw new CliError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** `pymem recover IN -o OUT`: exit 0 when nothing was lost, 1 when something was. */
-export async function recoverCommand(o: Output, path: string, opts: { output: string; json?: boolean }): Promise<number> {
+export async function recoverCommand(o: Output, path: string, opts: { output: string; json?: boolean }, progress: Progress = NO_PROGRESS): Promise<number> {
   if (opts.output === '-') throw new CliError('-o -: give a file to write the recovered trace to');
   const input = await readInput(path);
   requireTrace(path, input);
   let r: RebuiltTrace;
   try {
-    r = await rebuildTrace(input);
+    r = await rebuildTrace(input, (done, total, phase) => progress.update(done, phase, total, 'bytes'));
   } catch (e) {
     traceInputError(path, e);
+  } finally {
+    progress.stop();
   }
-  writeFileSync(opts.output, r.bytes);
+  writeWhole(opts.output, r.bytes);
   const rep = r.report;
   const lost = rep.lostRanges.length > 0 || r.dropped > 0;
   if (opts.json === true) {
@@ -43,6 +70,6 @@ export function registerRecover(program: Command, ctx: CommandContext): void {
     .requiredOption('-o, --output <file>', 'the trace to write')
     .option('--json', 'print the report as JSON')
     .action(async (input: string, opts: { output: string; json?: boolean }) => {
-      ctx.setCode(await recoverCommand(ctx.o, input, opts));
+      ctx.setCode(await recoverCommand(ctx.o, input, opts, ctx.progress?.(opts.json) ?? NO_PROGRESS));
     });
 }
