@@ -24,13 +24,14 @@
  *
  * Rules the hooks keep: they run only with the GIL held (MEM and OBJ require
  * it; pymalloc calls the arena allocator under it), so there is no locking;
- * they never allocate: records go to static 1 MiB buffers; a full buffer is
- * handed to a writer thread, which writes it (its whole blocks with O_DIRECT,
- * unless PYMEM_CAPTURE_DIRECT=0) while the program goes on filling the
- * next one; at each mark and at exit the program waits until everything
- * handed over is written. A record is logged after
- * the wrapped call returned, so the arena events a request caused come before
- * the request's own record.
+ * they never allocate: records go to a static 4 KiB stage that stays in the
+ * L1 cache, whose whole cache lines move with non-temporal stores into
+ * static 1 MiB buffers; a full buffer is handed to a writer thread, which
+ * writes it (its whole blocks with O_DIRECT, unless PYMEM_CAPTURE_DIRECT=0)
+ * while the program goes on filling the next one; at each mark and at exit
+ * the program waits until everything handed over is written. A record is
+ * logged after the wrapped call returned, so the arena events a request
+ * caused come before the request's own record.
  *
  * Stacks (--stacks): a C profile function keeps a per-thread shadow stack of
  * interned stack ids (a trie of (parent stack, frame)); a frame is (function
@@ -55,6 +56,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "pymem_capture writes little-endian records by copying native integers"
@@ -90,18 +94,13 @@ enum { DOMAIN_NONE = 0, DOMAIN_MEM = 1, DOMAIN_OBJ = 2, DOMAIN_ARENA = 3 };
 #define MAX_RECORD 32
 #define SIZE_ESCAPE 0xFFFFFFFFu
 
-/* One wrapped domain: the table we forward to and the domain's tag bits. */
-struct wrapped_domain {
-  PyMemAllocatorEx next;
-  unsigned char tag_domain;
-};
-
-static struct wrapped_domain mem_domain = {.tag_domain = DOMAIN_MEM << 4};
-static struct wrapped_domain obj_domain = {.tag_domain = DOMAIN_OBJ << 4};
+/* The tables the hooks forward to, and the hooks' own tables: each domain
+   has its own four hooks, so that the record's tag is a constant. */
+static PyMemAllocatorEx mem_next, obj_next;
 static PyMemAllocatorEx mem_hooks, obj_hooks;
 static PyObjectArenaAllocator arena_next, arena_hooks;
 
-/* RING buffers of BUFFER_SIZE: the program fills ring[ring_cur] (`hot.buffer`);
+/* RING buffers of BUFFER_SIZE: the program fills ring[ring_cur] (from `stage`);
    full ones wait for the writer thread in order. submitted - written
    buffers are with the writer; the program waits only when all RING are.
    On huge pages (a hint the kernel may ignore): 4 TLB entries instead of
@@ -123,16 +122,41 @@ static pthread_cond_t ring_done = PTHREAD_COND_INITIALIZER;  /* to the program: 
 
 /* Everything a hook reads or writes on its way, in one cache line: the
    hooks run between the interpreter's own memory accesses, and five
-   scattered globals cost five cache lines there. */
+   scattered globals cost five cache lines there. `mode` sums up the rest for
+   the hooks' fast path, which is taken when it is MODE_FAST: logging, the
+   exit hook registered, no stacks. Every change of those calls set_mode(). */
+enum { MODE_OFF = 0, MODE_FAST = 1, MODE_SLOW = 2 };
 static struct {
-  unsigned char *buffer;    /* ring[ring_cur] */
-  size_t used;              /* bytes of `buffer` filled */
-  uint64_t records;         /* records written so far (stack ops not counted) */
+  uint64_t pos;             /* bytes of `stage` filled (low 16 bits) and records written so far (stack ops not counted; the rest) */
+  int mode;                 /* MODE_OFF, MODE_FAST or MODE_SLOW */
   int logging;              /* the hooks write records */
   int stacks_on;            /* the profile function was installed in some thread */
   uint32_t last_stack;      /* stack id of the last stack-switch written */
   int exit_hook_registered; /* Py_AtExit(finish_capture) was called */
-} hot __attribute__((aligned(64))) = {.buffer = ring[0]};
+} hot __attribute__((aligned(64)));
+
+/* The hooks write records into `stage`, which stays in the L1 cache; whole
+   64-byte lines move from there into the ring with non-temporal stores
+   (spill), which write memory without first reading the line and without
+   evicting the program's own data from the caches: 541 MB of records in
+   1.3 s otherwise stream through the L2 cache the interpreter works in.
+   `ring_used`: bytes of ring[ring_cur] filled. */
+#define STAGE 4096u
+static unsigned char stage[STAGE] __attribute__((aligned(64)));
+static size_t ring_used;
+
+/* hot.pos: the stage's fill in its low 16 bits, the record count above, so
+   that a hook updates both with one addition. */
+#define USED_MASK 0xFFFFu
+#define ONE_RECORD ((uint64_t)1 << 16)
+_Static_assert(STAGE <= USED_MASK, "the stage's fill must fit in 16 bits");
+static inline size_t staged(void) { return (size_t)(hot.pos & USED_MASK); }
+static inline void set_staged(size_t n) { hot.pos = (hot.pos & ~(uint64_t)USED_MASK) | n; }
+static inline uint64_t records(void) { return hot.pos >> 16; }
+
+static void set_mode(void) {
+  hot.mode = !hot.logging ? MODE_OFF : hot.exit_hook_registered && !hot.stacks_on ? MODE_FAST : MODE_SLOW;
+}
 
 /* Where the current buffer goes: its first byte is at file offset
    `file_off`, and its first `sent` bytes are in the file already (a tail
@@ -246,7 +270,9 @@ static void close_outputs(void) {
 
 static void stop_logging(void) {
   hot.logging = 0;
-  hot.used = 0;
+  set_mode();
+  set_staged(0);
+  ring_used = 0;
   wait_for_writer(); /* the writer must be done with the files before they are closed */
   close_outputs();
 }
@@ -333,7 +359,7 @@ static int open_outputs(void);
 #define BEHIND_LIMIT 3
 static unsigned times_behind; /* times the program found all RING buffers with the writer */
 static void hand_over(int full) {
-  size_t have = hot.used;
+  size_t have = ring_used;
   if (have == sent) return; /* nothing new since the last mark */
   int saved_errno = errno;
   if (out_fd < 0 && (!hot.logging || open_outputs() != 0)) {
@@ -341,9 +367,12 @@ static void hand_over(int full) {
     errno = saved_errno;
     return;
   }
+#if defined(__x86_64__)
+  _mm_sfence(); /* the ring's non-temporal stores reach memory before anyone (the writer, the disk) reads it */
+#endif
   size_t keep = use_direct ? have & (DIRECT_ALIGN - 1) : 0;
   size_t len = full ? have - keep : have;
-  unsigned char *from = hot.buffer;
+  unsigned char *from = ring[ring_cur];
   uint64_t off = file_off;
   int err;
   if (!writer_running && (!full || start_writer() != 0)) {
@@ -362,18 +391,68 @@ static void hand_over(int full) {
     err = writer_error;
     pthread_mutex_unlock(&ring_lock);
     ring_cur = (ring_cur + 1) % RING;
-    hot.buffer = ring[ring_cur];
-    memcpy(hot.buffer, from + have - keep, keep);
+    memcpy(ring[ring_cur], from + have - keep, keep);
   }
   file_off += have - keep;
-  hot.used = keep;
+  ring_used = keep;
   sent = full ? 0 : keep;
   if (err != 0) write_failed(err);
   errno = saved_errno;
 }
 
-static void flush_buffer(void) {
-  hand_over(1);
+/* Copies `n` bytes to `dst`: the whole 64-byte lines of `dst` with
+   non-temporal stores, the bytes before and after them with memcpy. */
+static void stream_copy(unsigned char *dst, const unsigned char *src, size_t n) {
+#if defined(__x86_64__)
+  size_t head = (size_t)(-(uintptr_t)dst & 63);
+  if (head > n) head = n;
+  memcpy(dst, src, head);
+  dst += head;
+  src += head;
+  n -= head;
+  for (; n >= 64; n -= 64, dst += 64, src += 64) {
+    __m128i a = _mm_loadu_si128((const __m128i *)src), b = _mm_loadu_si128((const __m128i *)(src + 16));
+    __m128i c = _mm_loadu_si128((const __m128i *)(src + 32)), d = _mm_loadu_si128((const __m128i *)(src + 48));
+    _mm_stream_si128((__m128i *)dst, a);
+    _mm_stream_si128((__m128i *)(dst + 16), b);
+    _mm_stream_si128((__m128i *)(dst + 32), c);
+    _mm_stream_si128((__m128i *)(dst + 48), d);
+  }
+#endif
+  memcpy(dst, src, n);
+}
+
+/* Moves the first `n` bytes of `stage` into the ring, handing every buffer
+   it fills to the writer. */
+static void move_to_ring(size_t n) {
+  const unsigned char *src = stage;
+  while (n > 0 && hot.logging) {
+    size_t chunk = BUFFER_SIZE - ring_used < n ? BUFFER_SIZE - ring_used : n;
+    stream_copy(ring[ring_cur] + ring_used, src, chunk);
+    ring_used += chunk;
+    src += chunk;
+    n -= chunk;
+    if (ring_used == BUFFER_SIZE) hand_over(1);
+  }
+}
+
+/* The stage is full: its whole lines go to the ring, the last partial line
+   (a record's first bytes, possibly) stays. */
+static void spill(void) {
+  size_t n = staged() & ~(size_t)63;
+  move_to_ring(n);
+  if (!hot.logging) { /* the capture stopped (a failed write) */
+    set_staged(0);
+    return;
+  }
+  memcpy(stage, stage + n, staged() - n);
+  hot.pos -= n;
+}
+
+/* Everything staged goes to the ring (a mark, the end). */
+static void spill_all(void) {
+  move_to_ring(staged());
+  set_staged(0);
 }
 
 /* Hands the current buffer over and waits until everything is written: at
@@ -382,19 +461,35 @@ static void flush_buffer(void) {
    writer thread. */
 static void flush_and_wait(void) {
   int saved_errno = errno;
+  spill_all();
   hand_over(0);
   int err = drain_writer();
   if (err != 0 && hot.logging) write_failed(err);
   errno = saved_errno;
 }
 
+/* Makes room for `need` (at most MAX_RECORD) bytes in the stage. */
 static inline void room(size_t need) {
-  if (BUFFER_SIZE - hot.used < need) flush_buffer();
+  if (STAGE - staged() < need) spill();
 }
-static inline void put8(unsigned v) { hot.buffer[hot.used++] = (unsigned char)v; }
-static inline void put16(uint16_t v) { memcpy(hot.buffer + hot.used, &v, 2); hot.used += 2; }
-static inline void put32(uint32_t v) { memcpy(hot.buffer + hot.used, &v, 4); hot.used += 4; }
-static inline void put64(uint64_t v) { memcpy(hot.buffer + hot.used, &v, 8); hot.used += 8; }
+static inline void put8(unsigned v) {
+  stage[staged()] = (unsigned char)v;
+  hot.pos++;
+}
+static inline void put16(uint16_t v) { memcpy(stage + staged(), &v, 2); hot.pos += 2; }
+static inline void put32(uint32_t v) { memcpy(stage + staged(), &v, 4); hot.pos += 4; }
+static inline void put64(uint64_t v) { memcpy(stage + staged(), &v, 8); hot.pos += 8; }
+/* Any number of bytes (a string, a label), through the stage in pieces. */
+static void put_bytes(const unsigned char *p, size_t len) {
+  while (len > 0) {
+    room(64);
+    size_t n = STAGE - staged() < len ? STAGE - staged() : len;
+    memcpy(stage + staged(), p, n);
+    hot.pos += n;
+    p += n;
+    len -= n;
+  }
+}
 static inline void put_ptr(const void *p) { put64((uint64_t)(uintptr_t)p); }
 /* The hooks encode through a local cursor: stores through `unsigned char *`
    may alias `used`, which would otherwise be reloaded after every byte. */
@@ -646,12 +741,11 @@ static void emit_string(uint32_t id) {
   if (str_emitted[id] == emit_gen) return;
   str_emitted[id] = emit_gen;
   size_t len = str_len[id];
-  room(1 + 4 + 2 + len);
+  room(1 + 4 + 2);
   put8(OP_STRING | DOMAIN_NONE << 4);
   put32(id);
   put16((uint16_t)len);
-  memcpy(hot.buffer + hot.used, str_arena + str_off[id], len);
-  hot.used += len;
+  put_bytes(str_arena + str_off[id], len);
 }
 
 static void emit_frame(uint32_t id) {
@@ -718,81 +812,129 @@ static void finish_capture(void);
 static inline void register_exit_hook(void) {
   if (hot.exit_hook_registered) return;
   hot.exit_hook_registered = 1;
+  set_mode();
   Py_AtExit(finish_capture);
 }
 
-static void *hook_malloc(void *ctx, size_t size) {
+/* The hooks. Each one forwards the request and then, on the fast path,
+   writes its record straight into the stage with whole-word stores (a store
+   may write a few bytes past the record; the next record overwrites them).
+   Everything else (not logging, the exit hook not registered yet, stacks,
+   a full stage, a size that needs the escape) takes the slow path, which
+   writes the same record the general way. Per request, the fast path costs
+   about 15 instructions on top of the call it forwards; the json benchmark
+   makes 37 M requests a second. */
+#define FAST(cond) __builtin_expect(hot.mode == MODE_FAST && (cond) && staged() <= STAGE - MAX_RECORD, 1)
+#define TAG(op, domain) ((op) | (domain) << 4)
+
+/* Before a record on the slow path: returns 0 when nothing is logged. */
+static inline int slow_start(void) {
+  if (!hot.logging) return 0;
   register_exit_hook();
-  struct wrapped_domain *d = ctx;
-  void *p = d->next.malloc(d->next.ctx, size);
-  if (hot.logging) {
-    stack_sync();
-    room(MAX_RECORD);
-    unsigned char *o = hot.buffer + hot.used;
-    *o++ = (unsigned char)(OP_MALLOC | d->tag_domain);
-    o = wptr(wsize(o, size), p);
-    hot.used = (size_t)(o - hot.buffer);
-    hot.records++;
-  }
-  return p;
+  stack_sync();
+  room(MAX_RECORD);
+  return 1;
+}
+static inline void slow_end(unsigned char *o) {
+  hot.pos = (hot.pos & ~(uint64_t)USED_MASK) + (size_t)(o - stage) + ONE_RECORD;
 }
 
-static void *hook_calloc(void *ctx, size_t nelem, size_t elsize) {
-  register_exit_hook();
-  struct wrapped_domain *d = ctx;
-  void *p = d->next.calloc(d->next.ctx, nelem, elsize);
-  if (hot.logging) {
-    stack_sync();
-    room(MAX_RECORD);
-    unsigned char *o = hot.buffer + hot.used;
-    *o++ = (unsigned char)(OP_CALLOC | d->tag_domain);
-    o = wptr(wsize(wsize(o, nelem), elsize), p);
-    hot.used = (size_t)(o - hot.buffer);
-    hot.records++;
-  }
-  return p;
+static __attribute__((noinline)) void slow_malloc(unsigned tag, size_t size, const void *p) {
+  if (!slow_start()) return;
+  unsigned char *o = stage + staged();
+  *o++ = (unsigned char)tag;
+  slow_end(wptr(wsize(o, size), p));
+}
+static __attribute__((noinline)) void slow_calloc(unsigned tag, size_t nelem, size_t elsize, const void *p) {
+  if (!slow_start()) return;
+  unsigned char *o = stage + staged();
+  *o++ = (unsigned char)tag;
+  slow_end(wptr(wsize(wsize(o, nelem), elsize), p));
+}
+static __attribute__((noinline)) void slow_realloc(unsigned tag, const void *old, size_t size, const void *p) {
+  if (!slow_start()) return;
+  unsigned char *o = stage + staged();
+  *o++ = (unsigned char)tag;
+  slow_end(wptr(wsize(wptr(o, old), size), p));
+}
+static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
+  if (!slow_start()) return;
+  unsigned char *o = stage + staged();
+  *o++ = (unsigned char)tag;
+  slow_end(wptr(o, ptr));
 }
 
-static void *hook_realloc(void *ctx, void *old, size_t size) {
-  register_exit_hook();
-  struct wrapped_domain *d = ctx;
-  void *p = d->next.realloc(d->next.ctx, old, size);
-  if (hot.logging) {
-    stack_sync();
-    room(MAX_RECORD);
-    unsigned char *o = hot.buffer + hot.used;
-    *o++ = (unsigned char)(OP_REALLOC | d->tag_domain);
-    o = wptr(wsize(wptr(o, old), size), p);
-    hot.used = (size_t)(o - hot.buffer);
-    hot.records++;
+/* The four hooks of a domain, with its table `next` and tag bits `dom`. */
+#define DOMAIN_HOOKS(name, next, dom)                                                      \
+  static void *hook_malloc_##name(void *ctx, size_t size) {                               \
+    (void)ctx;                                                                              \
+    void *p = next.malloc(next.ctx, size);                                                  \
+    if (FAST(size < SIZE_ESCAPE)) {                                                         \
+      unsigned char *o = stage + staged();                                                  \
+      w64(o, (uint64_t)size << 8 | TAG(OP_MALLOC, dom));                                    \
+      w64(o + 5, (uint64_t)(uintptr_t)p);                                                   \
+      hot.pos += 13 + ONE_RECORD;                                                           \
+    } else {                                                                                \
+      slow_malloc(TAG(OP_MALLOC, dom), size, p);                                            \
+    }                                                                                       \
+    return p;                                                                               \
+  }                                                                                         \
+  static void *hook_calloc_##name(void *ctx, size_t nelem, size_t elsize) {               \
+    (void)ctx;                                                                              \
+    void *p = next.calloc(next.ctx, nelem, elsize);                                         \
+    if (FAST(nelem < SIZE_ESCAPE && elsize < SIZE_ESCAPE)) {                                \
+      unsigned char *o = stage + staged();                                                  \
+      w64(o, (uint64_t)nelem << 8 | TAG(OP_CALLOC, dom));                                   \
+      w32(o + 5, (uint32_t)elsize);                                                         \
+      w64(o + 9, (uint64_t)(uintptr_t)p);                                                   \
+      hot.pos += 17 + ONE_RECORD;                                                           \
+    } else {                                                                                \
+      slow_calloc(TAG(OP_CALLOC, dom), nelem, elsize, p);                                   \
+    }                                                                                       \
+    return p;                                                                               \
+  }                                                                                         \
+  static void *hook_realloc_##name(void *ctx, void *old, size_t size) {                   \
+    (void)ctx;                                                                              \
+    void *p = next.realloc(next.ctx, old, size);                                            \
+    if (FAST(size < SIZE_ESCAPE)) {                                                         \
+      unsigned char *o = stage + staged();                                                  \
+      *o = TAG(OP_REALLOC, dom);                                                            \
+      w64(o + 1, (uint64_t)(uintptr_t)old);                                                 \
+      w32(o + 9, (uint32_t)size);                                                           \
+      w64(o + 13, (uint64_t)(uintptr_t)p);                                                  \
+      hot.pos += 21 + ONE_RECORD;                                                           \
+    } else {                                                                                \
+      slow_realloc(TAG(OP_REALLOC, dom), old, size, p);                                     \
+    }                                                                                       \
+    return p;                                                                               \
+  }                                                                                         \
+  static void hook_free_##name(void *ctx, void *ptr) {                                    \
+    (void)ctx;                                                                              \
+    next.free(next.ctx, ptr);                                                               \
+    if (FAST(1)) {                                                                          \
+      unsigned char *o = stage + staged();                                                  \
+      *o = TAG(OP_FREE, dom);                                                               \
+      w64(o + 1, (uint64_t)(uintptr_t)ptr);                                                 \
+      hot.pos += 9 + ONE_RECORD;                                                            \
+    } else {                                                                                \
+      slow_free(TAG(OP_FREE, dom), ptr);                                                    \
+    }                                                                                       \
   }
-  return p;
-}
 
-static void hook_free(void *ctx, void *ptr) {
-  struct wrapped_domain *d = ctx;
-  d->next.free(d->next.ctx, ptr);
-  if (hot.logging) {
-    stack_sync();
-    room(MAX_RECORD);
-    unsigned char *o = hot.buffer + hot.used;
-    *o++ = (unsigned char)(OP_FREE | d->tag_domain);
-    o = wptr(o, ptr);
-    hot.used = (size_t)(o - hot.buffer);
-    hot.records++;
-  }
-}
+DOMAIN_HOOKS(mem, mem_next, DOMAIN_MEM)
+DOMAIN_HOOKS(obj, obj_next, DOMAIN_OBJ)
 
 static void *hook_arena_alloc(void *ctx, size_t size) {
   (void)ctx;
   void *p = arena_next.alloc(arena_next.ctx, size);
   if (hot.logging) {
+    register_exit_hook();
     stack_sync();
     room(MAX_RECORD);
     put8(OP_ARENA_ALLOC | DOMAIN_ARENA << 4);
     put_size(size);
     put_ptr(p);
-    hot.records++;
+    hot.pos += ONE_RECORD;
   }
   return p;
 }
@@ -801,21 +943,22 @@ static void hook_arena_free(void *ctx, void *ptr, size_t size) {
   (void)ctx;
   arena_next.free(arena_next.ctx, ptr, size);
   if (hot.logging) {
+    register_exit_hook();
     stack_sync();
     room(MAX_RECORD);
     put8(OP_ARENA_FREE | DOMAIN_ARENA << 4);
     put_ptr(ptr);
     put_size(size);
-    hot.records++;
+    hot.pos += ONE_RECORD;
   }
 }
 
 static int hooks_in_place(void) {
   PyMemAllocatorEx cur;
   PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &cur);
-  if (cur.malloc != hook_malloc) return 0;
+  if (cur.malloc != hook_malloc_obj) return 0;
   PyMem_GetAllocator(PYMEM_DOMAIN_MEM, &cur);
-  return cur.malloc == hook_malloc;
+  return cur.malloc == hook_malloc_mem;
 }
 
 /* ---- marks and statistics dumps ----------------------------------------- */
@@ -835,13 +978,12 @@ static size_t sanitize_label(const char *label) {
 }
 
 static void write_mark_record(uint32_t id, size_t len) {
-  room(1 + 4 + 2 + len);
+  room(1 + 4 + 2);
   put8(OP_MARK | DOMAIN_NONE << 4);
   put32(id);
   put16((uint16_t)len);
-  memcpy(hot.buffer + hot.used, clean_label, len);
-  hot.used += len;
-  hot.records++;
+  put_bytes((const unsigned char *)clean_label, len);
+  hot.pos += ONE_RECORD;
 }
 
 /* Appends `### MARK id label events=n`, the text sys._debugmallocstats()
@@ -854,8 +996,8 @@ static void dump_stats(uint32_t id, uint64_t events, int with_types) {
   int n = snprintf(line, sizeof line, "### MARK %u %s events=%llu\n", id, clean_label, (unsigned long long)events);
   if (n < 0 || write_all(stats_fd, line, (size_t)n) != 0) return;
 
-  PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &mem_domain.next);
-  PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &obj_domain.next);
+  PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &mem_next);
+  PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &obj_next);
   fflush(stderr);
   int saved = dup(2);
   if (dup2(stats_fd, 2) >= 0) {
@@ -889,7 +1031,7 @@ PYMEM_EXPORT int pymem_capture_mark(const char *label) {
   size_t len = sanitize_label(label);
   uint32_t id = ++marks;
   write_mark_record(id, len);
-  uint64_t events = hot.records;
+  uint64_t events = records();
   flush_and_wait();
   if (stats_fd >= 0) dump_stats(id, events, 1);
   return (int)id;
@@ -927,6 +1069,7 @@ PYMEM_EXPORT int pymem_capture_enable_stacks(PyObject *frame) {
   }
   PyEval_SetProfile(stack_profile, NULL);
   hot.stacks_on = 1;
+  set_mode();
   return 1;
 }
 
@@ -940,9 +1083,9 @@ static void write_header(void) {
   int mem_is_obj = mem.malloc == obj.malloc && mem.calloc == obj.calloc && mem.realloc == obj.realloc && mem.free == obj.free;
   int differs_from_raw = mem.malloc != raw.malloc || mem.calloc != raw.calloc || mem.realloc != raw.realloc || mem.free != raw.free;
   int64_t escaped = allocated_blocks != NULL ? (int64_t)allocated_blocks() : 0;
-  hot.used = 0;
-  memcpy(hot.buffer, "PYMTRC01", 8);
-  hot.used = 8;
+  set_staged(0);
+  memcpy(stage, "PYMTRC01", 8);
+  set_staged(8);
   put32(1);
   put32(8);
   put32((uint32_t)getpid());
@@ -1038,19 +1181,20 @@ static void after_fork_in_child(void) {
   writer_error = 0;
   submitted = written = 0;
   ring_cur = 0;
-  hot.buffer = ring[0];
-  hot.used = 0;
+  set_staged(0);
+  ring_used = 0;
   file_off = 0; /* the child's own file, opened at its first flush */
   sent = 0;
   times_behind = 0;
   if (!hot.logging) return;
-  hot.used = 0; /* what is buffered belongs to the parent, which writes it */
+  set_staged(0); /* what is buffered belongs to the parent, which writes it */
   close_outputs();
   if (!trace_children) {
     hot.logging = 0;
+    set_mode();
     return;
   }
-  hot.records = 0;
+  hot.pos &= USED_MASK;
   marks = 0;
   is_child = 1;
   emit_gen++; /* a new file: stacks are written again when used */
@@ -1111,13 +1255,14 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
   madvise(ring, sizeof ring, MADV_HUGEPAGE); /* a hint: without it, small pages */
 
   write_header();
-  PyMem_GetAllocator(PYMEM_DOMAIN_MEM, &mem_domain.next);
-  PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &obj_domain.next);
+  PyMem_GetAllocator(PYMEM_DOMAIN_MEM, &mem_next);
+  PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &obj_next);
   PyObject_GetArenaAllocator(&arena_next);
-  mem_hooks = (PyMemAllocatorEx){&mem_domain, hook_malloc, hook_calloc, hook_realloc, hook_free};
-  obj_hooks = (PyMemAllocatorEx){&obj_domain, hook_malloc, hook_calloc, hook_realloc, hook_free};
+  mem_hooks = (PyMemAllocatorEx){NULL, hook_malloc_mem, hook_calloc_mem, hook_realloc_mem, hook_free_mem};
+  obj_hooks = (PyMemAllocatorEx){NULL, hook_malloc_obj, hook_calloc_obj, hook_realloc_obj, hook_free_obj};
   arena_hooks = (PyObjectArenaAllocator){NULL, hook_arena_alloc, hook_arena_free};
   hot.logging = 1;
+  set_mode();
   PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &mem_hooks);
   PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &obj_hooks);
   PyObject_SetArenaAllocator(&arena_hooks);
@@ -1131,7 +1276,7 @@ __attribute__((constructor)) static void pymem_capture_start(void) {
    after it are forwarded but not logged. */
 static void finish_capture(void) {
   if (!hot.logging) return;
-  if (hot.records == 0 && is_child) {
+  if (records() == 0 && is_child) {
     /* A traced child that never ran Python (a shell, a compiler): no file. */
     stop_logging();
     return;
@@ -1142,7 +1287,7 @@ static void finish_capture(void) {
   size_t len = sanitize_label("atexit");
   uint32_t id = ++marks;
   write_mark_record(id, len);
-  uint64_t events = hot.records;
+  uint64_t events = records();
   flush_and_wait();
 #if PY_VERSION_HEX < 0x030C0000
   if (stats_fd >= 0) dump_stats(id, events, 0);
@@ -1158,9 +1303,10 @@ static void finish_capture(void) {
   }
   room(1 + 8);
   put8(OP_END | DOMAIN_NONE << 4);
-  put64(hot.records);
+  put64(records());
   flush_and_wait();
   hot.logging = 0;
+  set_mode();
   close_outputs();
 }
 

@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRawCapture, OP_MARK, parseStatsFile } from '@pymem/trace';
+import { decodeRawCapture, OP_MALLOC, OP_MARK, parseStatsFile } from '@pymem/trace';
 import { describe, expect, it } from 'vitest';
 import { pythonHelperDir } from './assets.js';
 import { buildCaptureLibrary } from './library.js';
+import { capture } from './run.js';
 import { checkCaptureSupport } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pymem-capture-writes-'));
@@ -50,5 +51,35 @@ describe('the capture file, written with O_DIRECT blocks or through the page cac
     expect(summary.ended).toBe(true); // and the end record's count matched (else E_COUNT)
     expect(marks.map((m) => m[0])).toEqual([...Array.from({ length: 60 }, (_, k) => `m${k}`), 'atexit']);
     expect(parseStatsFile(stats).map((d) => [d.label, d.events])).toEqual(marks);
+  });
+});
+
+describe('records longer than the stage the hooks write into (4 KiB)', () => {
+  it('a 4,096-byte mark label and a 20,000-character function name (--stacks) come back whole', async () => {
+    const label = 'L'.repeat(4000) + 'abcdefghijklmnopqrstuvwxyz'.repeat(4).slice(0, 96);
+    const fname = `f${'x'.repeat(19_999)}`;
+    const code = [
+      'import pymem_capture, sys',
+      `pymem_capture.mark(sys.argv[1])`,
+      `exec("def ${fname}():\\n    return [str(i) for i in range(2000)]")`,
+      `keep = ${fname}()`,
+      'pymem_capture.mark("after")',
+    ].join('\n');
+    const output = join(dir, 'long.bin');
+    const r = await capture({ argv: ['python3', '-c', code, label], output, env, stdio: 'ignore', stacks: true });
+    expect(r).toMatchObject({ exitCode: 0, ended: true });
+    expect(label).toHaveLength(4096);
+    expect(r.marks.map((m) => m.label)).toEqual([label, 'after', 'atexit']);
+    const byStack = new Map<number, number>();
+    const summary = decodeRawCapture(new Uint8Array(readFileSync(output)), (rec) => {
+      if (rec.op === OP_MALLOC) byStack.set(rec.stack, (byStack.get(rec.stack) ?? 0) + 1);
+    });
+    expect(summary.ended).toBe(true);
+    const frames = [...summary.stacks!.stacks()].map((st) => st.frame);
+    expect(frames.find((f) => f.function === fname)?.function).toHaveLength(20_000);
+    // Its strings (1,990 of them are not cached one-character strings) were allocated under it, in its list comprehension.
+    let inLong = 0;
+    for (const [id, n] of byStack) if (id !== 0 && summary.stacks!.resolve(id).at(-2)?.function === fname) inLong += n;
+    expect(inLong).toBeGreaterThanOrEqual(2000);
   });
 });
