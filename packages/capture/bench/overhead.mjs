@@ -22,7 +22,7 @@
 // machine line and a table on stderr and stdout, and the figures as JSON on
 // stdout.
 //
-// Environment: BENCH_RUNS (rounds, 7), BENCH_ROUNDS (round trips per run,
+// Environment: BENCH_RUNS (rounds, 15), BENCH_ROUNDS (round trips per run,
 // 3000: about 1.2 s untraced on a 2-core EPYC), BENCH_PYTHON (python3).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { buildCaptureLibrary, checkCaptureSupport, pythonHelperDir, pythonStacksDir, readCaptureBack } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const runs = Number(process.env.BENCH_RUNS ?? 7);
+const runs = Number(process.env.BENCH_RUNS ?? 15);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3000);
 const script = join(here, 'json_roundtrip.py');
 const log = (s) => process.stderr.write(`${s}\n`);
