@@ -1,8 +1,9 @@
-import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MemorySink, fromJsonlLines, toJsonlChunks } from '@pymem/trace';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
+import { writeAll, writeThroughTemporary } from '../output-file.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
 import type { Progress } from '../progress.js';
@@ -62,26 +63,12 @@ async function writeOut(o: Output, output: string, pieces: AsyncIterable<string 
     }
     return { size, lines };
   }
-  const tmp = `${output}.${process.pid}.tmp`;
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'w');
-  } catch (e) {
-    throw new CliError(`cannot write ${output}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  try {
+  await writeThroughTemporary(output, async (fd) => {
     for await (const p of pieces) {
       count(p);
-      const b = typeof p === 'string' ? Buffer.from(p) : p;
-      for (let at = 0; at < b.length; ) at += writeSync(fd, b, at);
+      writeAll(fd, typeof p === 'string' ? Buffer.from(p) : p);
     }
-    closeSync(fd);
-    renameSync(tmp, output);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  });
   return { size, lines };
 }
 

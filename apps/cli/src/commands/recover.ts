@@ -1,6 +1,6 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
+import { writeAll, writeThroughTemporary } from '../output-file.js';
 import type { Output } from '../output.js';
 import { n } from '../output.js';
 import type { Progress } from '../progress.js';
@@ -9,29 +9,6 @@ import { rebuildTrace } from '@pymem/trace';
 import type { RebuiltTrace } from '@pymem/trace';
 import { readInput, requireTrace, traceInputError } from '../trace-input.js';
 import type { CommandContext } from './command.js';
-
-/**
- * Writes `bytes` to `path` through a temporary file renamed over it, so that
- * a failed write leaves an existing file as it was.
- */
-function writeWhole(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'w');
-  } catch (e) {
-    throw new CliError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  try {
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw new CliError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 /** `pymem recover IN -o OUT`: exit 0 when nothing was lost, 1 when something was. */
 export async function recoverCommand(o: Output, path: string, opts: { output: string; json?: boolean }, progress: Progress = NO_PROGRESS): Promise<number> {
@@ -46,7 +23,13 @@ export async function recoverCommand(o: Output, path: string, opts: { output: st
   } finally {
     progress.stop();
   }
-  writeWhole(opts.output, r.bytes);
+  await writeThroughTemporary(opts.output, (fd) => {
+    try {
+      writeAll(fd, r.bytes);
+    } catch (e) {
+      throw new CliError(`cannot write ${opts.output}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
   const rep = r.report;
   const lost = rep.lostRanges.length > 0 || r.dropped > 0;
   if (opts.json === true) {
