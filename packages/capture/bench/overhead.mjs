@@ -8,6 +8,14 @@
 //   page-cache writes        the same library writing through the page cache
 //                            (PYMEM_CAPTURE_DIRECT=0, capture({ directWrites: false }))
 //   pymem capture --stacks   with the Python stack of every request
+//   hooks forward only       a build of the library whose hooks only forward
+//                            each request (-DPYMEM_CAPTURE_UNTIL=1)
+//   staged, not written      a build that stages the records and moves them
+//                            into its buffers, but drops full buffers instead
+//                            of writing them (-DPYMEM_CAPTURE_UNTIL=2)
+//
+// The last two say where the time goes: the call itself, then the records,
+// then (the difference to the page-cache row) writing them.
 //
 // Runs are interleaved: each round runs every mode once, in an order that
 // rotates from round to round, so that a busy moment of a shared machine
@@ -24,12 +32,12 @@
 //
 // Environment: BENCH_RUNS (rounds, 15), BENCH_ROUNDS (round trips per run,
 // 3000: about 1.2 s untraced on a 2-core EPYC), BENCH_PYTHON (python3).
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCaptureLibrary, checkCaptureSupport, pythonHelperDir, pythonStacksDir, readCaptureBack } from '../dist/node.js';
+import { buildCaptureLibrary, captureSourcePath, checkCaptureSupport, compileArgs, pythonHelperDir, pythonStacksDir, readCaptureBack } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -66,9 +74,16 @@ const out = join(tmp, 'run.bin');
 const stats = join(tmp, 'run.stats.txt');
 const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PYMEM_CAPTURE_') && k !== 'LD_PRELOAD'));
 
+/** A build of the library that stops at stage `until` (see the top of c/pymem_capture.c). */
+function stageLibrary(until) {
+  const path = join(tmp, `pymem_capture-until-${until}.so`);
+  execFileSync(support.compiler.command, [`-DPYMEM_CAPTURE_UNTIL=${until}`, ...compileArgs(support, captureSourcePath(), path)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return path;
+}
+
 /** The environment `capture()` gives the traced program (src/node/run.ts). */
-function tracedEnv({ stacks = false, direct = true } = {}) {
-  const env = { ...base, LD_PRELOAD: lib.path, PYMEM_CAPTURE_OUT: out, PYMEM_CAPTURE_STATS: stats };
+function tracedEnv({ stacks = false, direct = true, library = lib.path } = {}) {
+  const env = { ...base, LD_PRELOAD: library, PYMEM_CAPTURE_OUT: out, PYMEM_CAPTURE_STATS: stats };
   const path = [pythonHelperDir(), ...(base.PYTHONPATH ? [base.PYTHONPATH] : [])];
   if (stacks) {
     env.PYMEM_CAPTURE_STACKS = '1';
@@ -84,6 +99,8 @@ const modes = [
   { id: 'capture', label: 'pymem capture', env: tracedEnv() },
   { id: 'pageCache', label: 'page-cache writes', env: tracedEnv({ direct: false }) },
   { id: 'stacks', label: 'pymem capture --stacks', env: tracedEnv({ stacks: true }) },
+  { id: 'forwardOnly', label: 'hooks forward only', env: tracedEnv({ direct: false, library: stageLibrary(1) }), stage: true },
+  { id: 'staged', label: 'staged, not written', env: tracedEnv({ direct: false, library: stageLibrary(2) }), stage: true },
 ];
 
 async function runOnce(mode) {
@@ -94,7 +111,8 @@ async function runOnce(mode) {
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${mode.label}: ${python} exited with ${r.status}: ${r.stderr}`);
   const [loop, cpuSeconds] = r.stdout.trim().split(' ').map(Number);
-  if (mode.id === 'untraced') return { wall, loop, cpu: cpuSeconds, read: 0, records: 0, bytes: 0 };
+  // The stage builds' files are not whole captures: nothing to read back.
+  if (mode.id === 'untraced' || mode.stage === true) return { wall, loop, cpu: cpuSeconds, read: 0, records: 0, bytes: 0 };
   // What capture() does next: read the whole capture back (from the page cache, or
   // from the disk after O_DIRECT writes).
   const t1 = performance.now();
@@ -146,6 +164,7 @@ const rows = modes.map((m) => {
     readBackSeconds: Number(median(r.read).toFixed(3)),
     records: r.records,
     bytes: r.bytes,
+    traced: m.id !== 'untraced',
   };
 });
 
@@ -156,7 +175,8 @@ console.log(machineLine);
 console.log(`capture overhead: ${rounds} json round trips (bench/json_roundtrip.py), ${runs} interleaved rounds; overhead = median over the rounds of (mode / untraced in the same round), spread = lowest .. highest`);
 console.log(line(['mode', 'wall s', 'overhead', 'spread', 'loop', 'CPU s', 'CPU', 'read back s', 'records', 'bytes']));
 for (const r of rows) {
-  const traced = r.records > 0;
+  const traced = r.traced;
+  const whole = r.records > 0;
   console.log(
     line([
       r.mode,
@@ -166,9 +186,9 @@ for (const r of rows) {
       traced ? sign(r.loopOverheadPercent) : '',
       r.cpuSeconds.toFixed(3),
       traced ? sign(r.cpuOverheadPercent) : '',
-      traced ? r.readBackSeconds.toFixed(3) : '',
-      traced ? r.records.toLocaleString('en-US') : '',
-      traced ? r.bytes.toLocaleString('en-US') : '',
+      whole ? r.readBackSeconds.toFixed(3) : '',
+      whole ? r.records.toLocaleString('en-US') : '',
+      whole ? r.bytes.toLocaleString('en-US') : '',
     ]),
   );
 }

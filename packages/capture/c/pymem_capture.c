@@ -69,6 +69,15 @@
 
 #define PYMEM_EXPORT __attribute__((visibility("default")))
 
+/* For bench/stages.mjs only (never in a library `pymem capture` builds):
+   -DPYMEM_CAPTURE_UNTIL=1 builds hooks that only forward each request, and
+   -DPYMEM_CAPTURE_UNTIL=2 hooks that stage their records and move them into
+   the buffers, whose full ones are then dropped instead of written. Each
+   says what the capture costs up to that stage. */
+#ifndef PYMEM_CAPTURE_UNTIL
+#define PYMEM_CAPTURE_UNTIL 0
+#endif
+
 enum {
   OP_MALLOC = 1,
   OP_CALLOC = 2,
@@ -432,7 +441,11 @@ static void move_to_ring(size_t n) {
     ring_used += chunk;
     src += chunk;
     n -= chunk;
+#if PYMEM_CAPTURE_UNTIL == 2
+    if (ring_used == BUFFER_SIZE) ring_used = 0;
+#else
     if (ring_used == BUFFER_SIZE) hand_over(1);
+#endif
   }
 }
 
@@ -863,6 +876,15 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
   *o++ = (unsigned char)tag;
   slow_end(wptr(o, ptr));
 }
+
+#if PYMEM_CAPTURE_UNTIL == 1 /* forward only: no record on either path */
+#undef FAST
+#define FAST(cond) 0
+#define slow_malloc(...) ((void)0)
+#define slow_calloc(...) ((void)0)
+#define slow_realloc(...) ((void)0)
+#define slow_free(...) ((void)0)
+#endif
 
 /* The four hooks of a domain, with its table `next` and tag bits `dom`. */
 #define DOMAIN_HOOKS(name, next, dom)                                                      \

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRawCapture, OP_MALLOC, OP_MARK, parseStatsFile } from '@pymem/trace';
 import { describe, expect, it } from 'vitest';
-import { pythonHelperDir } from './assets.js';
-import { buildCaptureLibrary } from './library.js';
+import { captureSourcePath, pythonHelperDir } from './assets.js';
+import { buildCaptureLibrary, compileArgs } from './library.js';
 import { capture } from './run.js';
 import { checkCaptureSupport } from './support.js';
 
@@ -81,5 +81,42 @@ describe('records longer than the stage the hooks write into (4 KiB)', () => {
     let inLong = 0;
     for (const [id, n] of byStack) if (id !== 0 && summary.stacks!.resolve(id).at(-2)?.function === fname) inLong += n;
     expect(inLong).toBeGreaterThanOrEqual(2000);
+  });
+});
+
+describe('the stage builds of bench/overhead.mjs (-DPYMEM_CAPTURE_UNTIL)', () => {
+  // 2 MiB of records or so: more than one 1 MiB buffer, so that stage 2 drops some.
+  const work = 'import pymem_capture\nkeep = [str(i) * 2 for i in range(60000)]\npymem_capture.mark("done")';
+  async function runUntil(until: number): Promise<Uint8Array> {
+    const support = await checkCaptureSupport('python3');
+    const lib = join(dir, `until-${until}.so`);
+    execFileSync(support.compiler.command, [`-DPYMEM_CAPTURE_UNTIL=${until}`, ...compileArgs(support, captureSourcePath(), lib)], { stdio: 'ignore' });
+    const out = join(dir, `until-${until}.bin`);
+    execFileSync(support.python.executable, ['-c', work], { env: { ...env, LD_PRELOAD: lib, PYMEM_CAPTURE_OUT: out, PYMEM_CAPTURE_DIRECT: '0', PYTHONPATH: pythonHelperDir() }, stdio: 'ignore' });
+    return new Uint8Array(readFileSync(out));
+  }
+
+  it('1: the hooks only forward: no request is recorded, only arenas, marks and the end', async () => {
+    let requests = 0;
+    const summary = decodeRawCapture(await runUntil(1), (r) => {
+      if (r.op === OP_MALLOC) requests++;
+    });
+    expect(requests).toBe(0);
+    expect(summary.ended).toBe(true);
+  });
+
+  it('2: records are staged and moved, but full buffers are dropped, not written', async () => {
+    const whole = await runUntil(0); // the library as shipped, for the same program
+    expect(decodeRawCapture(whole, () => undefined).ended).toBe(true);
+    expect(whole.length).toBeGreaterThan(2 << 20);
+    // Only what the mark and the end hand over of a buffer not yet full reaches the
+    // file (less than a buffer each), and its first full buffer, with the header, is gone.
+    const dropped = await runUntil(2);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped.length).toBeLessThan(2 << 20);
+    expect(Buffer.from(dropped.subarray(0, 8)).toString('latin1')).not.toBe('PYMTRC01');
+    // It still ends with the end record (op 8, then the count), like the whole capture.
+    expect(dropped[dropped.length - 9]).toBe(8);
+    expect(whole[whole.length - 9]).toBe(8);
   });
 });
