@@ -10,13 +10,11 @@ import {
   RAW_MAGIC,
   TRACE_MAGIC,
   KIND_ARENA_ALLOC,
+  KIND_BY_NUMBER,
   KIND_ARENA_FREE,
   KIND_CALLOC,
-  KIND_CALLOC_LARGE,
   KIND_FREE,
-  KIND_FREE_LARGE,
   KIND_MALLOC,
-  KIND_MALLOC_LARGE,
   KIND_MARK,
   KIND_POOL_EMPTY,
   KIND_POOL_FULL,
@@ -333,24 +331,10 @@ class PymemModel {
   }
 }
 
-/** How an event changes live bytes (requested sizes, as the trace index counts them). */
+/** How an event changes live bytes (requested sizes, as the trace index counts them: the kind's `live` in `KIND_BY_NUMBER`). */
 function liveDelta(b: TraceEventBatch, i: number): number {
-  switch (b.kind[i]) {
-    case KIND_MALLOC:
-    case KIND_CALLOC:
-    case KIND_MALLOC_LARGE:
-    case KIND_CALLOC_LARGE:
-      return b.size[i]!;
-    case KIND_FREE:
-    case KIND_FREE_LARGE:
-      return -b.size[i]!;
-    case KIND_REALLOC:
-    case KIND_REALLOC_CLASS:
-    case KIND_REALLOC_LARGE:
-      return b.size[i]! - b.oldSize[i]!;
-    default:
-      return 0;
-  }
+  const live = KIND_BY_NUMBER[b.kind[i]!]?.live ?? 0;
+  return live === 2 ? b.size[i]! - b.oldSize[i]! : live * b.size[i]!;
 }
 
 /** Opens a `.pymem` trace for seeking (`openTrace`: the footer index, checkpoints and any events chunk on its own). */
