@@ -26,6 +26,18 @@ export function newListObject(sp: SpaceState): number {
   return a;
 }
 
+/** Makes the n-slot array `p` the items of list `a`, holding a new reference to each of `items`. */
+function setItems(sp: SpaceState, a: number, p: number, items: readonly number[]): void {
+  const n = items.length;
+  sp.w(a + LIST_ITEMS, p);
+  sp.w(a + LIST_ALLOCATED, n);
+  sp.w(a + OB_SIZE, n);
+  for (let i = 0; i < n; i++) {
+    incref(sp, items[i]!);
+    sp.w(p + 8 * i, items[i]!);
+  }
+}
+
 /**
  * A new `list` as `[a, b, …]` builds it (`PyList_New(n)`): a 56-byte object
  * (from the list free list when it has one) and, for n > 0, an items array
@@ -36,14 +48,7 @@ export function list(sp: SpaceState, items: readonly number[] = []): number {
   const a = newListObject(sp);
   const n = items.length;
   if (n > 0) {
-    const p = sp.calloc(n, 8);
-    sp.w(a + LIST_ITEMS, p);
-    sp.w(a + LIST_ALLOCATED, n);
-    sp.w(a + OB_SIZE, n);
-    for (let i = 0; i < n; i++) {
-      incref(sp, items[i]!);
-      sp.w(p + 8 * i, items[i]!);
-    }
+    setItems(sp, a, sp.calloc(n, 8), items);
   }
   sp.track(a);
   return a;
@@ -200,14 +205,7 @@ export function listPrealloc(sp: SpaceState, items: readonly number[]): number {
   sp.track(a);
   const n = items.length;
   if (n > 0) {
-    const p = sp.malloc(8 * n);
-    sp.w(a + LIST_ITEMS, p);
-    sp.w(a + LIST_ALLOCATED, n);
-    sp.w(a + OB_SIZE, n);
-    for (let i = 0; i < n; i++) {
-      incref(sp, items[i]!);
-      sp.w(p + 8 * i, items[i]!);
-    }
+    setItems(sp, a, sp.malloc(8 * n), items);
   }
   return a;
 }
