@@ -131,18 +131,24 @@ static pthread_cond_t ring_done = PTHREAD_COND_INITIALIZER;  /* to the program: 
 
 /* Everything a hook reads or writes on its way, in one cache line: the
    hooks run between the interpreter's own memory accesses, and five
-   scattered globals cost five cache lines there. `mode` sums up the rest for
-   the hooks' fast path, which is taken when it is MODE_FAST: logging, the
-   exit hook registered, no stacks. Every change of those calls set_mode(). */
-enum { MODE_OFF = 0, MODE_FAST = 1, MODE_SLOW = 2 };
+   scattered globals cost five cache lines there. `pos` packs, so that a
+   hook's fast path reads one word, checks it with one comparison and
+   updates it with one addition:
+     bits 0-12   the bytes of `stage` filled;
+     bit 15      NOT_FAST: set unless the fast path may be taken (logging,
+                 the exit hook registered, no stacks; every change of those
+                 calls set_mode());
+     bits 16-63  the records written so far (stack ops not counted). */
+#define FILL_MASK 0x1FFFu
+#define NOT_FAST 0x8000u
+#define ONE_RECORD ((uint64_t)1 << 16)
 static struct {
-  uint64_t pos;             /* bytes of `stage` filled (low 16 bits) and records written so far (stack ops not counted; the rest) */
-  int mode;                 /* MODE_OFF, MODE_FAST or MODE_SLOW */
+  uint64_t pos;             /* see above */
   int logging;              /* the hooks write records */
   int stacks_on;            /* the profile function was installed in some thread */
   uint32_t last_stack;      /* stack id of the last stack-switch written */
   int exit_hook_registered; /* Py_AtExit(finish_capture) was called */
-} hot __attribute__((aligned(64)));
+} hot __attribute__((aligned(64))) = {.pos = NOT_FAST};
 
 /* The hooks write records into `stage`, which stays in the L1 cache; whole
    64-byte lines move from there into the ring with non-temporal stores
@@ -154,17 +160,16 @@ static struct {
 static unsigned char stage[STAGE] __attribute__((aligned(64)));
 static size_t ring_used;
 
-/* hot.pos: the stage's fill in its low 16 bits, the record count above, so
-   that a hook updates both with one addition. */
-#define USED_MASK 0xFFFFu
-#define ONE_RECORD ((uint64_t)1 << 16)
-_Static_assert(STAGE <= USED_MASK, "the stage's fill must fit in 16 bits");
-static inline size_t staged(void) { return (size_t)(hot.pos & USED_MASK); }
-static inline void set_staged(size_t n) { hot.pos = (hot.pos & ~(uint64_t)USED_MASK) | n; }
+_Static_assert(STAGE <= FILL_MASK && FILL_MASK < NOT_FAST && NOT_FAST < ONE_RECORD, "hot.pos's fields must not overlap");
+static inline size_t staged(void) { return (size_t)(hot.pos & FILL_MASK); }
+static inline void set_staged(size_t n) { hot.pos = (hot.pos & ~(uint64_t)FILL_MASK) | n; }
 static inline uint64_t records(void) { return hot.pos >> 16; }
 
 static void set_mode(void) {
-  hot.mode = !hot.logging ? MODE_OFF : hot.exit_hook_registered && !hot.stacks_on ? MODE_FAST : MODE_SLOW;
+  if (hot.logging && hot.exit_hook_registered && !hot.stacks_on)
+    hot.pos &= ~(uint64_t)NOT_FAST;
+  else
+    hot.pos |= NOT_FAST;
 }
 
 /* Where the current buffer goes: its first byte is at file offset
@@ -832,16 +837,22 @@ static inline void register_exit_hook(void) {
 /* The hooks. Each one forwards the request and then, on the fast path,
    writes its record straight into the stage with whole-word stores (a store
    may write a few bytes past the record; the next record overwrites them).
-   Everything else (not logging, the exit hook not registered yet, stacks,
-   a full stage, a size that needs the escape) takes the slow path, which
-   writes the same record the general way. Per request, the fast path costs
-   about 15 instructions on top of the call it forwards; the json benchmark
-   makes 37 M requests a second. */
+   FAST(big) is one comparison: the low 16 bits of hot.pos (the stage's
+   fill, and NOT_FAST) or'ed with `big`, the request's sizes shifted right
+   by 12, must leave room for a record. So a size of 16 MiB or more (which
+   includes every size that needs the escape), NOT_FAST (not logging, the
+   exit hook not registered yet, stacks) and a full stage all take the slow
+   path, which writes the same record the general way. Per request, the fast
+   path costs 9 (free) to 14 (malloc) instructions on top of the call it
+   forwards; the json benchmark makes 37 M requests a second. */
 #if PYMEM_CAPTURE_UNTIL == 1 /* the bench's forward-only build: no record on either path */
-#define FAST(cond) 0
+#define FAST(big) 0
 #else
-#define FAST(cond) __builtin_expect(hot.mode == MODE_FAST && (cond) && staged() <= STAGE - MAX_RECORD, 1)
+#define FAST(big) __builtin_expect(((uint16_t)hot.pos | (big)) <= STAGE - MAX_RECORD, 1)
 #endif
+/* Where a fast-path record goes: FAST() held, so NOT_FAST is clear and the
+   low 16 bits of hot.pos are the stage's fill. */
+#define FAST_AT() (stage + (uint16_t)hot.pos)
 #define TAG(op, domain) ((op) | (domain) << 4)
 
 /* Before a record on the slow path: returns 0 when nothing is logged. */
@@ -853,7 +864,7 @@ static inline int slow_start(void) {
   return 1;
 }
 static inline void slow_end(unsigned char *o) {
-  hot.pos = (hot.pos & ~(uint64_t)USED_MASK) + (size_t)(o - stage) + ONE_RECORD;
+  hot.pos = (hot.pos & ~(uint64_t)FILL_MASK) + (size_t)(o - stage) + ONE_RECORD;
 }
 
 static __attribute__((noinline)) void slow_malloc(unsigned tag, size_t size, const void *p) {
@@ -893,8 +904,8 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
   static void *hook_malloc_##name(void *ctx, size_t size) {                               \
     (void)ctx;                                                                              \
     void *p = next.malloc(next.ctx, size);                                                  \
-    if (FAST(size < SIZE_ESCAPE)) {                                                         \
-      unsigned char *o = stage + staged();                                                  \
+    if (FAST(size >> 12)) {                                                         \
+      unsigned char *o = FAST_AT();                                                  \
       w64(o, (uint64_t)size << 8 | TAG(OP_MALLOC, dom));                                    \
       w64(o + 5, (uint64_t)(uintptr_t)p);                                                   \
       hot.pos += 13 + ONE_RECORD;                                                           \
@@ -906,8 +917,8 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
   static void *hook_calloc_##name(void *ctx, size_t nelem, size_t elsize) {               \
     (void)ctx;                                                                              \
     void *p = next.calloc(next.ctx, nelem, elsize);                                         \
-    if (FAST(nelem < SIZE_ESCAPE && elsize < SIZE_ESCAPE)) {                                \
-      unsigned char *o = stage + staged();                                                  \
+    if (FAST((nelem | elsize) >> 12)) {                                \
+      unsigned char *o = FAST_AT();                                                  \
       w64(o, (uint64_t)nelem << 8 | TAG(OP_CALLOC, dom));                                   \
       w32(o + 5, (uint32_t)elsize);                                                         \
       w64(o + 9, (uint64_t)(uintptr_t)p);                                                   \
@@ -920,8 +931,8 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
   static void *hook_realloc_##name(void *ctx, void *old, size_t size) {                   \
     (void)ctx;                                                                              \
     void *p = next.realloc(next.ctx, old, size);                                            \
-    if (FAST(size < SIZE_ESCAPE)) {                                                         \
-      unsigned char *o = stage + staged();                                                  \
+    if (FAST(size >> 12)) {                                                         \
+      unsigned char *o = FAST_AT();                                                  \
       *o = TAG(OP_REALLOC, dom);                                                            \
       w64(o + 1, (uint64_t)(uintptr_t)old);                                                 \
       w32(o + 9, (uint32_t)size);                                                           \
@@ -935,8 +946,8 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
   static void hook_free_##name(void *ctx, void *ptr) {                                    \
     (void)ctx;                                                                              \
     next.free(next.ctx, ptr);                                                               \
-    if (FAST(1)) {                                                                          \
-      unsigned char *o = stage + staged();                                                  \
+    if (FAST(0)) {                                                                          \
+      unsigned char *o = FAST_AT();                                                  \
       *o = TAG(OP_FREE, dom);                                                               \
       w64(o + 1, (uint64_t)(uintptr_t)ptr);                                                 \
       hot.pos += 9 + ONE_RECORD;                                                            \
@@ -1218,7 +1229,7 @@ static void after_fork_in_child(void) {
     set_mode();
     return;
   }
-  hot.pos &= USED_MASK;
+  hot.pos &= FILL_MASK | NOT_FAST; /* no records yet in the child's file */
   marks = 0;
   is_child = 1;
   emit_gen++; /* a new file: stacks are written again when used */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRawCapture, OP_END, OP_MALLOC, parseStatsFile, RAW_FLAG_STACKS } from '@pymem/trace';
+import { decodeRawCapture, DOMAIN_MEM, DOMAIN_OBJ, OP_CALLOC, OP_END, OP_MALLOC, OP_REALLOC, parseStatsFile, RAW_FLAG_STACKS } from '@pymem/trace';
 import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../capture-error.js';
 import { pythonHelperDir } from './assets.js';
@@ -93,6 +93,45 @@ describe('capture() of a real python3', () => {
     const kid = decodeRawCapture(new Uint8Array(readFileSync(join(dir, kids[0]!))), () => undefined);
     expect(kid.ended).toBe(true);
     expect(kid.header.pid).toBe(Number(kids[0]!.slice('family.bin.'.length)));
+  });
+
+  it('records sizes exactly on both paths: under 16 MiB, from 16 MiB (slow path) and past 4 GiB (the size escape, a failed request)', async () => {
+    const code = [
+      'a = bytearray(4_999_999)', // PyObject_Realloc(NULL, 5,000,000)
+      'b = bytearray(19_999_999)', // PyObject_Realloc(NULL, 20,000,000)
+      'b *= 2', // PyObject_Realloc(b, 2 * 19,999,999 + 1)
+      's = "x" * 19_999_951', // PyObject_Malloc(48 + 19,999,951 + 1)
+      'l = [None] * 3_000_000', // PyMem_Malloc(3,000,000 * 8)
+      'for n in (2**40 - 1, 2**45 - 1):',
+      '    try:',
+      '        bytearray(n)', // PyObject_Realloc(NULL, n + 1) fails: NULL
+      '    except MemoryError:',
+      '        pass',
+      'try:',
+      '    bytes(2**40 - 33)', // PyObject_Calloc(1, 2**40) fails: NULL
+      'except MemoryError:',
+      '    pass',
+    ].join('\n');
+    const output = join(dir, 'sizes.bin');
+    const r = await capture({ argv: ['python3', '-c', code], output, env, stdio: 'ignore' });
+    expect(r).toMatchObject({ exitCode: 0, ended: true });
+    const seen: string[] = [];
+    const summary = decodeRawCapture(new Uint8Array(readFileSync(output)), (rec) => {
+      if (rec.op <= OP_REALLOC && (rec.size >= 4_000_000 || rec.size2 >= 4_000_000)) {
+        seen.push(`${rec.domain} ${rec.op} ${rec.size} ${rec.size2} ${rec.result === 0 ? 'NULL' : 'ok'}`);
+      }
+    });
+    expect(summary.records).toBe(r.records);
+    expect(seen).toEqual([
+      `${DOMAIN_OBJ} ${OP_REALLOC} 5000000 0 ok`,
+      `${DOMAIN_OBJ} ${OP_REALLOC} 20000000 0 ok`,
+      `${DOMAIN_OBJ} ${OP_REALLOC} 39999999 0 ok`,
+      `${DOMAIN_OBJ} ${OP_MALLOC} 20000000 0 ok`,
+      `${DOMAIN_MEM} ${OP_MALLOC} 24000000 0 ok`,
+      `${DOMAIN_OBJ} ${OP_REALLOC} ${2 ** 40} 0 NULL`,
+      `${DOMAIN_OBJ} ${OP_REALLOC} ${2 ** 45} 0 NULL`,
+      `${DOMAIN_OBJ} ${OP_CALLOC} 1 ${2 ** 40} NULL`,
+    ]);
   });
 
   it('reports the exit code of a program that failed', async () => {
