@@ -26,7 +26,7 @@
  * it; pymalloc calls the arena allocator under it), so there is no locking;
  * they never allocate: records go to a static 4 KiB stage that stays in the
  * L1 cache, whose whole cache lines move with non-temporal stores into
- * static 1 MiB buffers; a full buffer is handed to a writer thread, which
+ * static 2 MiB buffers; a full buffer is handed to a writer thread, which
  * writes it (its whole blocks with O_DIRECT, unless PYMEM_CAPTURE_DIRECT=0)
  * while the program goes on filling the next one; at each mark and at exit
  * the program waits until everything handed over is written. A record is
@@ -77,6 +77,13 @@
 #ifndef PYMEM_CAPTURE_UNTIL
 #define PYMEM_CAPTURE_UNTIL 0
 #endif
+/* For src/node/writes.test.ts only: -DPYMEM_CAPTURE_WRITER_DELAY_US=N makes
+   the writer sleep N microseconds before each write (a disk slower than the
+   program), and the library say at exit how many buffers it took into use
+   and how often it waited for the writer. */
+#ifndef PYMEM_CAPTURE_WRITER_DELAY_US
+#define PYMEM_CAPTURE_WRITER_DELAY_US 0
+#endif
 
 enum {
   OP_MALLOC = 1,
@@ -97,7 +104,7 @@ enum {
 enum { DOMAIN_NONE = 0, DOMAIN_MEM = 1, DOMAIN_OBJ = 2, DOMAIN_ARENA = 3 };
 
 #define HEADER_SIZE 40
-#define BUFFER_SIZE (1u << 20)
+#define BUFFER_SIZE (2u << 20)
 #define MAX_LABEL 4096
 /* Largest non-mark record: realloc = tag + ptr + escaped size + ptr. */
 #define MAX_RECORD 32
@@ -109,24 +116,37 @@ static PyMemAllocatorEx mem_next, obj_next;
 static PyMemAllocatorEx mem_hooks, obj_hooks;
 static PyObjectArenaAllocator arena_next, arena_hooks;
 
-/* RING buffers of BUFFER_SIZE: the program fills ring[ring_cur] (from `stage`);
-   full ones wait for the writer thread in order. submitted - written
-   buffers are with the writer; the program waits only when all RING are.
-   On huge pages (a hint the kernel may ignore): 4 TLB entries instead of
-   2,048 for the program's stores, and for O_DIRECT writes 4 pages to pin
-   instead of 2,048; page-aligned in any case, as O_DIRECT needs. */
+/* Up to RING buffers of BUFFER_SIZE: the program fills ring[ring_cur] (from
+   `stage`); full ones wait for the writer thread in order, in a queue whose
+   slot s % RING holds the s-th buffer submitted (queue_buf, queue_len,
+   queue_off). submitted - written buffers are with the writer.
+
+   Buffers come into use one at a time: after handing one over, the program
+   goes on in a buffer the writer is done with, and takes a new one only
+   when every buffer in use is with the writer; it waits only when all RING
+   are. A buffer's first use faults in fresh memory, which the kernel zeroes
+   (and a VM's host may first have to provide: 1.6 ms per MiB on the bench's
+   machine), so a capture whose writer keeps up touches 2 MiB, not 8.
+   On huge pages (a hint the kernel may ignore): one TLB entry instead of 512
+   per 2 MiB for the program's stores, and for O_DIRECT writes one page to
+   pin instead of 256 per buffer; page-aligned in any case, as O_DIRECT
+   needs. */
 #define RING 8
 #define DIRECT_ALIGN 4096
 #define HUGE_PAGE (2u << 20)
 static unsigned char ring[RING][BUFFER_SIZE] __attribute__((aligned(HUGE_PAGE)));
-static size_t ring_len[RING];
-static uint64_t ring_off[RING]; /* file offset of each submitted buffer's first byte */
 static unsigned ring_cur;
+static unsigned ring_in_use = 1;     /* buffers 0 .. ring_in_use - 1 have been used */
+static uint64_t ring_done_at[RING]; /* each buffer is free once `written` reaches this (its last submission + 1) */
+static unsigned queue_buf[RING];
+static size_t queue_len[RING];
+static uint64_t queue_off[RING]; /* file offset of each submitted buffer's first byte */
 static uint64_t submitted, written;
 static int writer_running;
+static int writer_polls; /* the writer looks for work every POLL_NS by itself: no need to wake it */
 static int writer_error; /* errno of the writer's first failed write */
 static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t ring_ready = PTHREAD_COND_INITIALIZER; /* to the writer: a buffer was submitted */
+static pthread_cond_t ring_ready; /* to the writer: a buffer was submitted (init_ring_ready) */
 static pthread_cond_t ring_done = PTHREAD_COND_INITIALIZER;  /* to the program: a buffer was written */
 
 /* Everything a hook reads or writes on its way, in one cache line: the
@@ -294,18 +314,56 @@ static void stop_logging(void) {
 /* The writer thread: writes the submitted buffers in order. After a failed
    write it only marks buffers written; the program stops the capture when it
    sees writer_error (the file keeps every whole record written so far and
-   has no end record). It never touches Python. */
+   has no end record). It never touches Python.
+
+   Waking a sleeping thread costs the waker a system call and, in a VM, an
+   exit to the host for the interrupt to the other CPU: some 20 us on the
+   bench's machine, 541 times in its 1.3 s run. So while buffers keep coming
+   the writer looks for one every POLL_NS by itself (writer_polls), and the
+   program hands full buffers over without waking it; after IDLE_POLLS
+   looks that found nothing, it sleeps until woken. */
+#define POLL_NS 1000000L
+#define IDLE_POLLS 50
+/* ring_ready's timed waits count on the monotonic clock: a change of the
+   wall clock does not stretch a poll. */
+static void init_ring_ready(void) {
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&ring_ready, &attr);
+  pthread_condattr_destroy(&attr);
+}
 static void *writer_main(void *arg) {
   (void)arg;
+  unsigned idle = 0;
   pthread_mutex_lock(&ring_lock);
   for (;;) {
-    while (written == submitted) pthread_cond_wait(&ring_ready, &ring_lock);
-    unsigned i = (unsigned)(written % RING);
-    size_t len = ring_len[i];
-    uint64_t off = ring_off[i];
+    while (written == submitted) {
+      if (idle < IDLE_POLLS) {
+        writer_polls = 1;
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += POLL_NS;
+        if (until.tv_nsec >= 1000000000L) {
+          until.tv_sec++;
+          until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&ring_ready, &ring_lock, &until);
+        idle++;
+      } else {
+        writer_polls = 0;
+        pthread_cond_wait(&ring_ready, &ring_lock);
+      }
+    }
+    idle = 0;
+    unsigned slot = (unsigned)(written % RING);
+    unsigned i = queue_buf[slot];
+    size_t len = queue_len[slot];
+    uint64_t off = queue_off[slot];
     int direct = use_direct;
     int failed = writer_error;
     pthread_mutex_unlock(&ring_lock);
+    if (PYMEM_CAPTURE_WRITER_DELAY_US > 0) usleep(PYMEM_CAPTURE_WRITER_DELAY_US);
     int err = failed ? 0 : write_at(ring[i], len, off, direct);
     pthread_mutex_lock(&ring_lock);
     if (err != 0 && writer_error == 0) writer_error = err;
@@ -342,6 +400,7 @@ static void write_failed(int err) {
 static int drain_writer(void) {
   if (!writer_running) return 0;
   pthread_mutex_lock(&ring_lock);
+  if (written != submitted) pthread_cond_signal(&ring_ready);
   while (written != submitted) pthread_cond_wait(&ring_done, &ring_lock);
   int err = writer_error;
   pthread_mutex_unlock(&ring_lock);
@@ -371,6 +430,13 @@ static int open_outputs(void);
    absorbs bursts that a slow disk cannot. (Once could be the scheduler
    keeping the writer off a busy machine's cores.) */
 #define BEHIND_LIMIT 3
+/* With ring_lock held: a buffer the writer is done with, else a buffer not
+   used yet, else RING (all RING buffers are with the writer). */
+static unsigned next_buffer(void) {
+  for (unsigned i = 0; i < ring_in_use; i++)
+    if (ring_done_at[i] <= written) return i;
+  return ring_in_use < RING ? ring_in_use++ : RING;
+}
 static unsigned times_behind; /* times the program found all RING buffers with the writer */
 static void hand_over(int full) {
   size_t have = ring_used;
@@ -394,17 +460,21 @@ static void hand_over(int full) {
     if (keep > 0) memmove(from, from + have - keep, keep);
   } else {
     pthread_mutex_lock(&ring_lock);
-    ring_len[ring_cur] = len;
-    ring_off[ring_cur] = off;
-    submitted++;
-    pthread_cond_signal(&ring_ready);
-    if (submitted - written >= RING) {
+    unsigned slot = (unsigned)(submitted % RING);
+    queue_buf[slot] = ring_cur;
+    queue_len[slot] = len;
+    queue_off[slot] = off;
+    ring_done_at[ring_cur] = ++submitted;
+    if (!full || !writer_polls) pthread_cond_signal(&ring_ready); /* a mark or the end is waited for: no poll delay */
+    unsigned next = next_buffer();
+    if (next == RING) {
       if (++times_behind >= BEHIND_LIMIT) use_direct = 0;
-      while (submitted - written >= RING) pthread_cond_wait(&ring_done, &ring_lock);
+      pthread_cond_signal(&ring_ready);
+      while ((next = next_buffer()) == RING) pthread_cond_wait(&ring_done, &ring_lock);
     }
     err = writer_error;
     pthread_mutex_unlock(&ring_lock);
-    ring_cur = (ring_cur + 1) % RING;
+    ring_cur = next;
     memcpy(ring[ring_cur], from + have - keep, keep);
   }
   file_off += have - keep;
@@ -1210,12 +1280,15 @@ static void after_fork_in_parent(void) {
 static void after_fork_in_child(void) {
   /* The writer thread is not in the child; what it had belongs to the parent. */
   pthread_mutex_init(&ring_lock, NULL);
-  pthread_cond_init(&ring_ready, NULL);
+  init_ring_ready();
   pthread_cond_init(&ring_done, NULL);
   writer_running = 0;
+  writer_polls = 0;
   writer_error = 0;
   submitted = written = 0;
   ring_cur = 0;
+  ring_in_use = 1;
+  memset(ring_done_at, 0, sizeof ring_done_at);
   set_staged(0);
   ring_used = 0;
   file_off = 0; /* the child's own file, opened at its first flush */
@@ -1243,6 +1316,7 @@ static void after_fork_in_child(void) {
 __attribute__((constructor)) static void pymem_capture_start(void) {
   const char *out = getenv("PYMEM_CAPTURE_OUT");
   if (out == NULL || out[0] == '\0') return;
+  init_ring_ready();
   const char *stats = getenv("PYMEM_CAPTURE_STATS");
   const char *children = getenv("PYMEM_CAPTURE_CHILDREN");
   trace_children = children != NULL && strcmp(children, "1") == 0;
@@ -1340,6 +1414,11 @@ static void finish_capture(void) {
   put8(OP_END | DOMAIN_NONE << 4);
   put64(records());
   flush_and_wait();
+  if (PYMEM_CAPTURE_WRITER_DELAY_US > 0) {
+    char n[64];
+    snprintf(n, sizeof n, "buffers in use %u, waits for the writer %u, direct writes %s", ring_in_use, times_behind, use_direct ? "on" : "off");
+    say("slow writer: ", n, "\n");
+  }
   hot.logging = 0;
   set_mode();
   close_outputs();

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,8 +85,8 @@ describe('records longer than the stage the hooks write into (4 KiB)', () => {
 });
 
 describe('the stage builds of bench/overhead.mjs (-DPYMEM_CAPTURE_UNTIL)', () => {
-  // 2 MiB of records or so: more than one 1 MiB buffer, so that stage 2 drops some.
-  const work = 'import pymem_capture\nkeep = [str(i) * 2 for i in range(60000)]\npymem_capture.mark("done")';
+  // 5 MiB of records or so: more than two 2 MiB buffers, so that stage 2 drops some.
+  const work = 'import pymem_capture\nkeep = [str(i) * 2 for i in range(150000)]\npymem_capture.mark("done")';
   async function runUntil(until: number): Promise<Uint8Array> {
     const support = await checkCaptureSupport('python3');
     const lib = join(dir, `until-${until}.so`);
@@ -108,15 +108,52 @@ describe('the stage builds of bench/overhead.mjs (-DPYMEM_CAPTURE_UNTIL)', () =>
   it('2: records are staged and moved, but full buffers are dropped, not written', async () => {
     const whole = await runUntil(0); // the library as shipped, for the same program
     expect(decodeRawCapture(whole, () => undefined).ended).toBe(true);
-    expect(whole.length).toBeGreaterThan(2 << 20);
+    expect(whole.length).toBeGreaterThan(4 << 20);
     // Only what the mark and the end hand over of a buffer not yet full reaches the
     // file (less than a buffer each), and its first full buffer, with the header, is gone.
     const dropped = await runUntil(2);
     expect(dropped.length).toBeGreaterThan(0);
-    expect(dropped.length).toBeLessThan(2 << 20);
+    expect(dropped.length).toBeLessThan(4 << 20);
     expect(Buffer.from(dropped.subarray(0, 8)).toString('latin1')).not.toBe('PYMTRC01');
     // It still ends with the end record (op 8, then the count), like the whole capture.
     expect(dropped[dropped.length - 9]).toBe(8);
     expect(whole[whole.length - 9]).toBe(8);
+  });
+});
+
+describe('a writer slower than the program (a build with -DPYMEM_CAPTURE_WRITER_DELAY_US)', () => {
+  // The writer of this build sleeps before each write, and the library says at
+  // exit how many of its 8 buffers it took into use and how often it waited.
+  async function runSlow(delayUs: number, code: string): Promise<{ stderr: string; bytes: Uint8Array }> {
+    const support = await checkCaptureSupport('python3');
+    const lib = join(dir, `slow-writer-${delayUs}.so`);
+    execFileSync(support.compiler.command, [`-DPYMEM_CAPTURE_WRITER_DELAY_US=${delayUs}`, ...compileArgs(support, captureSourcePath(), lib)], { stdio: 'ignore' });
+    const out = join(dir, `slow-writer-${delayUs}.bin`);
+    const r = spawnSync(support.python.executable, ['-c', code], { env: { ...env, LD_PRELOAD: lib, PYMEM_CAPTURE_OUT: out, PYTHONPATH: pythonHelperDir() }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    return { stderr: r.stderr, bytes: new Uint8Array(readFileSync(out)) };
+  }
+
+  it('a program that never fills a buffer uses one', async () => {
+    const { stderr } = await runSlow(1, 'pass');
+    expect(stderr).toBe('pymem-capture: slow writer: buffers in use 1, waits for the writer 0, direct writes on\n');
+  });
+
+  it('takes buffers into use up to all 8, then waits; after the third wait writes through the page cache; every record arrives once, in order', async () => {
+    // About 27 MiB of records, made faster than a writer that needs 20 ms a buffer writes them.
+    const code = 'import pymem_capture\nkeep = [str(i) * 2 for i in range(800000)]\npymem_capture.mark("burst")\ndel keep\nmore = [str(i) for i in range(100000)]';
+    const { stderr, bytes } = await runSlow(20_000, code);
+    const said = /^pymem-capture: slow writer: buffers in use (\d+), waits for the writer (\d+), direct writes (on|off)\n$/.exec(stderr);
+    expect(said).not.toBeNull();
+    expect(Number(said![1])).toBe(8);
+    expect(Number(said![2])).toBeGreaterThanOrEqual(3);
+    expect(said![3]).toBe('off');
+    expect(bytes.length).toBeGreaterThan(20 << 20);
+    const marks: string[] = [];
+    const summary = decodeRawCapture(bytes, (r) => {
+      if (r.op === OP_MARK) marks.push(r.markLabel);
+    });
+    expect(summary.ended).toBe(true); // the end record's count matched every record read (else E_COUNT)
+    expect(marks).toEqual(['burst', 'atexit']);
   });
 });
