@@ -187,7 +187,8 @@ describe('capture() of a real python3', () => {
       // The record that straddled the end of the last buffer written is cut off.
       // With O_DIRECT the file ended at a whole 4 KiB block; through the page cache,
       // at the end of a whole 2 MiB buffer after the mark (the mark wrote everything
-      // before it), unless the kill cut a write short.
+      // before it), or at a 4 KiB page when the kill cut a buffer's write short (the
+      // kernel stops a write to the page cache between pages for a fatal signal).
       expect(r.cut.offset).toBe(bytes.length);
       expect(r.cut.record).toBe(r.records);
       expect(r.cut.bytes).toBeGreaterThan(0);
@@ -199,7 +200,7 @@ describe('capture() of a real python3', () => {
         const mark = Buffer.from([7, 1, 0, 0, 0, 5, 0, ...Buffer.from('ready')]);
         const markEnd = Buffer.from(bytes).indexOf(mark) + mark.length;
         expect(markEnd).toBeGreaterThan(mark.length);
-        expect((end - markEnd) % (2 << 20)).toBe(0);
+        expect((end - markEnd) % (2 << 20) === 0 || end % 4096 === 0).toBe(true);
       }
     }
   });
