@@ -69,7 +69,7 @@
 
 #define PYMEM_EXPORT __attribute__((visibility("default")))
 
-/* For bench/stages.mjs only (never in a library `pymem capture` builds):
+/* For bench/overhead.mjs only (never in a library `pymem capture` builds):
    -DPYMEM_CAPTURE_UNTIL=1 builds hooks that only forward each request, and
    -DPYMEM_CAPTURE_UNTIL=2 hooks that stage their records and move them into
    the buffers, whose full ones are then dropped instead of written. Each
@@ -126,7 +126,7 @@ static PyObjectArenaAllocator arena_next, arena_hooks;
    when every buffer in use is with the writer; it waits only when all RING
    are. A buffer's first use faults in fresh memory, which the kernel zeroes
    (and a VM's host may first have to provide: 1.6 ms per MiB on the bench's
-   machine), so a capture whose writer keeps up touches 2 MiB, not 8.
+   machine), so a capture whose writer keeps up touches two buffers, not all 8.
    On huge pages (a hint the kernel may ignore): one TLB entry instead of 512
    per 2 MiB for the program's stores, and for O_DIRECT writes one page to
    pin instead of 256 per buffer; page-aligned in any case, as O_DIRECT
@@ -143,7 +143,7 @@ static size_t queue_len[RING];
 static uint64_t queue_off[RING]; /* file offset of each submitted buffer's first byte */
 static uint64_t submitted, written;
 static int writer_running;
-static int writer_polls; /* the writer looks for work every POLL_NS by itself: no need to wake it */
+static int writer_polls; /* the writer looks for work by itself (writer_main): no need to wake it */
 static int writer_error; /* errno of the writer's first failed write */
 static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ring_ready; /* to the writer: a buffer was submitted (init_ring_ready) */
@@ -589,7 +589,7 @@ static void put_bytes(const unsigned char *p, size_t len) {
 }
 static inline void put_ptr(const void *p) { put64((uint64_t)(uintptr_t)p); }
 /* The hooks encode through a local cursor: stores through `unsigned char *`
-   may alias `used`, which would otherwise be reloaded after every byte. */
+   may alias `hot.pos`, which would otherwise be reloaded after every byte. */
 static inline unsigned char *w32(unsigned char *o, uint32_t v) {
   memcpy(o, &v, 4);
   return o + 4;
@@ -979,12 +979,12 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
 #endif
 
 /* The four hooks of a domain, with its table `next` and tag bits `dom`. */
-#define DOMAIN_HOOKS(name, next, dom)                                                      \
-  static void *hook_malloc_##name(void *ctx, size_t size) {                               \
+#define DOMAIN_HOOKS(name, next, dom)                                                       \
+  static void *hook_malloc_##name(void *ctx, size_t size) {                                 \
     (void)ctx;                                                                              \
     void *p = next.malloc(next.ctx, size);                                                  \
-    if (FAST(size >> 12)) {                                                         \
-      unsigned char *o = FAST_AT();                                                  \
+    if (FAST(size >> 12)) {                                                                 \
+      unsigned char *o = FAST_AT();                                                         \
       w64(o, (uint64_t)size << 8 | TAG(OP_MALLOC, dom));                                    \
       w64(o + 5, (uint64_t)(uintptr_t)p);                                                   \
       hot.pos += 13 + ONE_RECORD;                                                           \
@@ -993,11 +993,11 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
     }                                                                                       \
     return p;                                                                               \
   }                                                                                         \
-  static void *hook_calloc_##name(void *ctx, size_t nelem, size_t elsize) {               \
+  static void *hook_calloc_##name(void *ctx, size_t nelem, size_t elsize) {                 \
     (void)ctx;                                                                              \
     void *p = next.calloc(next.ctx, nelem, elsize);                                         \
-    if (FAST((nelem | elsize) >> 12)) {                                \
-      unsigned char *o = FAST_AT();                                                  \
+    if (FAST((nelem | elsize) >> 12)) {                                                     \
+      unsigned char *o = FAST_AT();                                                         \
       w64(o, (uint64_t)nelem << 8 | TAG(OP_CALLOC, dom));                                   \
       w32(o + 5, (uint32_t)elsize);                                                         \
       w64(o + 9, (uint64_t)(uintptr_t)p);                                                   \
@@ -1007,11 +1007,11 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
     }                                                                                       \
     return p;                                                                               \
   }                                                                                         \
-  static void *hook_realloc_##name(void *ctx, void *old, size_t size) {                   \
+  static void *hook_realloc_##name(void *ctx, void *old, size_t size) {                     \
     (void)ctx;                                                                              \
     void *p = next.realloc(next.ctx, old, size);                                            \
-    if (FAST(size >> 12)) {                                                         \
-      unsigned char *o = FAST_AT();                                                  \
+    if (FAST(size >> 12)) {                                                                 \
+      unsigned char *o = FAST_AT();                                                         \
       *o = TAG(OP_REALLOC, dom);                                                            \
       w64(o + 1, (uint64_t)(uintptr_t)old);                                                 \
       w32(o + 9, (uint32_t)size);                                                           \
@@ -1022,11 +1022,11 @@ static __attribute__((noinline)) void slow_free(unsigned tag, const void *ptr) {
     }                                                                                       \
     return p;                                                                               \
   }                                                                                         \
-  static void hook_free_##name(void *ctx, void *ptr) {                                    \
+  static void hook_free_##name(void *ctx, void *ptr) {                                      \
     (void)ctx;                                                                              \
     next.free(next.ctx, ptr);                                                               \
     if (FAST(0)) {                                                                          \
-      unsigned char *o = FAST_AT();                                                  \
+      unsigned char *o = FAST_AT();                                                         \
       *o = TAG(OP_FREE, dom);                                                               \
       w64(o + 1, (uint64_t)(uintptr_t)ptr);                                                 \
       hot.pos += 9 + ONE_RECORD;                                                            \
@@ -1298,13 +1298,12 @@ static void after_fork_in_child(void) {
   ring_cur = 0;
   ring_in_use = 1;
   memset(ring_done_at, 0, sizeof ring_done_at);
-  set_staged(0);
+  set_staged(0); /* what is buffered belongs to the parent, which writes it */
   ring_used = 0;
   file_off = 0; /* the child's own file, opened at its first flush */
   sent = 0;
   times_behind = 0;
   if (!hot.logging) return;
-  set_staged(0); /* what is buffered belongs to the parent, which writes it */
   close_outputs();
   if (!trace_children) {
     hot.logging = 0;
